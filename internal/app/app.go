@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package app builds Embargo's object graph from a Config and runs it: the
+// HTTP server for the UI and API, start-up migration, the first-run setup
+// link, and graceful shutdown.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"embargo/internal/api"
+	"embargo/internal/authz"
+	"embargo/internal/cases"
+	"embargo/internal/clock"
+	"embargo/internal/config"
+	"embargo/internal/projects"
+	"embargo/internal/router"
+	"embargo/internal/store"
+	"embargo/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X embargo/internal/app.Version=…".
+var Version = "dev"
+
+// App is a running Embargo instance's parts.
+type App struct {
+	Config   *config.Config
+	Store    *store.Store
+	Clock    clock.Clock
+	Log      *slog.Logger
+	Accounts *authz.Accounts
+	Projects *projects.Service
+	Cases    *cases.Service
+	// Routers are the UI's and the API's guarded routes, for inspection.
+	Routers []*router.Router
+	Handler http.Handler
+}
+
+// New opens and migrates the store and builds the services and handler.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Clock) (*App, error) {
+	s, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if applied, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	} else if len(applied) > 0 {
+		log.Info("database migrated", "engine", s.Engine(), "versions", applied)
+	}
+	return Build(cfg, s, log, clk), nil
+}
+
+// OpenStore opens the configured database without migrating it.
+func OpenStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	s, err := store.Open(ctx, cfg.DatabaseURL())
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Build wires services and the HTTP handler around an open, migrated store.
+func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock) *App {
+	a := &App{Config: cfg, Store: s, Clock: clk, Log: log}
+	a.Accounts = authz.NewAccounts(s, clk)
+	a.Projects = &projects.Service{Store: s, Clock: clk}
+	a.Cases = &cases.Service{Store: s, Clock: clk}
+	a.Handler = a.routes()
+	return a
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	baseURL := a.Config.EffectiveBaseURL()
+	a.Routers = append(a.Routers,
+		web.Register(mux, web.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
+			Clock: a.Clock, Log: a.Log, BaseURL: baseURL, SecureCookies: strings.HasPrefix(baseURL, "https://")}),
+		api.Register(mux, api.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
+			Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
+	)
+	metrics := newMetrics()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := a.Store.Ping(ctx); err != nil {
+			a.Log.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "database unavailable\n")
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", metrics.handler())
+	return chain(mux, a.Log, metrics, a.Config.TrustProxy)
+}
+
+// Serve listens on the configured address until ctx is cancelled, then
+// shuts down gracefully within the configured timeout.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	a.Log.Info("embargo listening", "addr", ln.Addr().String(), "base_url", a.Config.EffectiveBaseURL(),
+		"engine", a.Store.Engine(), "version", Version)
+	if err := a.announceSetup(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// announceSetup prints the one-time first-admin link when no user exists.
+func (a *App) announceSetup(ctx context.Context) error {
+	need, err := a.Accounts.NeedsSetup(ctx)
+	if err != nil || !need {
+		return err
+	}
+	secret, err := a.Accounts.NewSetupToken(ctx)
+	if err != nil {
+		return err
+	}
+	link := a.Config.EffectiveBaseURL() + "/setup?token=" + secret
+	a.Log.Info("no users yet: printed the one-time setup link for the first admin")
+	fmt.Fprintf(setupOut, "\nEmbargo has no users yet. Create the first admin here (link valid %s, usable once):\n\n    %s\n\n",
+		authz.SetupTokenTTL, link)
+	return nil
+}

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"embargo/internal/audit"
+	"embargo/internal/authz"
+	"embargo/internal/clock"
+	"embargo/internal/store"
+	"embargo/internal/validation"
+)
+
+// Field limits. Descriptions hold a full write-up with reproduction steps.
+const (
+	MaxTitle       = 200
+	MaxDescription = 64 * 1024
+	MaxComponent   = 200
+	MaxNote        = 32 * 1024
+	MaxReason      = 2000
+	MaxAssignees   = 50
+)
+
+// Service changes and reads cases.
+type Service struct {
+	Store *store.Store
+	Clock clock.Clock
+}
+
+// Input is the editable content of a case. On update, nil fields are left
+// unchanged.
+type Input struct {
+	Title       *string
+	Description *string
+	Severity    *string
+	Component   *string
+}
+
+func (in *Input) validate(c *store.Case) error {
+	var err error
+	if in.Title != nil {
+		if c.Title, err = validation.Text("title", *in.Title, true, MaxTitle, false); err != nil {
+			return err
+		}
+	}
+	if in.Description != nil {
+		if c.Description, err = validation.Text("description", *in.Description, false, MaxDescription, true); err != nil {
+			return err
+		}
+	}
+	if in.Severity != nil {
+		sev := strings.TrimSpace(*in.Severity)
+		if sev == "" {
+			sev = "unknown"
+		}
+		if err := validation.OneOf("severity", sev, Severities...); err != nil {
+			return err
+		}
+		c.Severity = sev
+	}
+	if in.Component != nil {
+		if c.Component, err = validation.Text("component", *in.Component, false, MaxComponent, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot is what the audit log records of a case's content.
+func snapshot(c *store.Case) map[string]any {
+	return map[string]any{"title": c.Title, "description": c.Description, "severity": c.Severity,
+		"component": c.Component, "state": c.State, "resolution": c.Resolution}
+}
+
+func (s *Service) record(ctx context.Context, tx *store.Tx, actor *authz.Actor, action string, c *store.Case, subjectType, subjectID string, before, after any) error {
+	e, err := audit.NewEvent(clock.Millis(s.Clock.Now()), actor.UserID, actor.Label(), action, before, after)
+	if err != nil {
+		return err
+	}
+	e.ProjectID, e.CaseID = c.ProjectID, c.ID
+	e.SubjectType, e.SubjectID = subjectType, subjectID
+	if e.SubjectType == "" {
+		e.SubjectType, e.SubjectID = "case", c.Key
+	}
+	return tx.AppendEvent(ctx, e)
+}
+
+// Key returns the case key for a project's case number, e.g. ACME-7.
+func Key(projectSlug string, number int64) string {
+	return strings.ToUpper(projectSlug) + "-" + strconv.FormatInt(number, 10)
+}
+
+// Create opens a new case in project p. Title is required.
+func (s *Service) Create(ctx context.Context, actor *authz.Actor, p *store.Project, in Input) (*store.Case, error) {
+	now := clock.Millis(s.Clock.Now())
+	c := &store.Case{ProjectID: p.ID, ProjectSlug: p.Slug, State: StateNew, Severity: "unknown",
+		CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+	if in.Title == nil {
+		in.Title = new(string)
+	}
+	if err := in.validate(c); err != nil {
+		return nil, err
+	}
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		n, err := tx.NextCaseNumber(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		c.Number, c.Key = n, Key(p.Slug, n)
+		if err := tx.CreateCase(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, "case.create", c, "", "", nil, snapshot(c))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cases: create: %w", err)
+	}
+	return c, nil
+}
+
+// load reads a case for update inside tx, mapping absence to a NotFound.
+func load(ctx context.Context, tx *store.Tx, key string) (*store.Case, error) {
+	c, err := tx.CaseByKey(ctx, key, true)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &validation.NotFound{What: "case " + key}
+	}
+	return c, err
+}
+
+// Update changes a case's content fields.
+func (s *Service) Update(ctx context.Context, actor *authz.Actor, key string, in Input) (*store.Case, error) {
+	var c *store.Case
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = load(ctx, tx, key); err != nil {
+			return err
+		}
+		before := snapshot(c)
+		if err := in.validate(c); err != nil {
+			return err
+		}
+		after := snapshot(c)
+		changedBefore, changedAfter := diff(before, after)
+		if len(changedAfter) == 0 {
+			return nil
+		}
+		c.UpdatedAt = clock.Millis(s.Clock.Now())
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, "case.update", c, "", "", changedBefore, changedAfter)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func diff(before, after map[string]any) (map[string]any, map[string]any) {
+	b, a := map[string]any{}, map[string]any{}
+	for k, v := range after {
+		if before[k] != v {
+			b[k], a[k] = before[k], v
+		}
+	}
+	return b, a
+}
+
+// Transition is a request to move a case to another state.
+type Transition struct {
+	To         string
+	Resolution string // required when To is rejected
+	Reason     string // required for rejections and reopening
+}
+
+// Move applies a legal transition. An unknown state or missing resolution
+// or reason is a *validation.Error; an illegal move is a
+// *validation.Conflict naming the legal ones.
+func (s *Service) Move(ctx context.Context, actor *authz.Actor, key string, tr Transition) (*store.Case, error) {
+	to := strings.TrimSpace(tr.To)
+	if !ValidState(to) {
+		return nil, validation.Errorf("to", "unknown state %q; states are %s", tr.To, strings.Join(States, ", "))
+	}
+	reason, err := validation.Text("reason", tr.Reason, false, MaxReason, true)
+	if err != nil {
+		return nil, err
+	}
+	var c *store.Case
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = load(ctx, tx, key); err != nil {
+			return err
+		}
+		from := c.State
+		if !CanTransition(from, to) {
+			next := NextStates(from)
+			return validation.Conflictf("a case cannot move from %s to %s; from %s it can move to %s",
+				from, to, from, strings.Join(next, ", "))
+		}
+		resolution := ""
+		if to == StateRejected {
+			if err := validation.OneOf("resolution", tr.Resolution, Resolutions...); err != nil {
+				return err
+			}
+			resolution = tr.Resolution
+			if reason == "" {
+				return validation.Errorf("reason", "is required when rejecting a case")
+			}
+		}
+		if IsReopen(from, to) && reason == "" {
+			return validation.Errorf("reason", "is required when reopening a case")
+		}
+		before := map[string]any{"state": from, "resolution": c.Resolution}
+		c.State, c.Resolution = to, resolution
+		c.UpdatedAt = clock.Millis(s.Clock.Now())
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		after := map[string]any{"state": to, "resolution": resolution}
+		if reason != "" {
+			after["reason"] = reason
+		}
+		return s.record(ctx, tx, actor, "case.transition", c, "", "", before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Assignment sets who handles a case: one coordinator (0 for none) who owns
+// contact with the reporter, and any number of assignees. All must be
+// responders or admins of the case's project.
+type Assignment struct {
+	CoordinatorID int64
+	AssigneeIDs   []int64
+}
+
+// Assign replaces a case's coordinator and assignees.
+func (s *Service) Assign(ctx context.Context, actor *authz.Actor, key string, a Assignment) (*store.Case, error) {
+	if len(a.AssigneeIDs) > MaxAssignees {
+		return nil, validation.Errorf("assignees", "at most %d people", MaxAssignees)
+	}
+	ids := slices.Clone(a.AssigneeIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var c *store.Case
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = load(ctx, tx, key); err != nil {
+			return err
+		}
+		check := func(field string, id int64) error {
+			m, err := tx.Membership(ctx, c.ProjectID, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return validation.Errorf(field, "user %d is not a member of this project", id)
+			}
+			if err != nil {
+				return err
+			}
+			if m.Role != string(authz.RoleAdmin) && m.Role != string(authz.RoleResponder) {
+				return validation.Errorf(field, "%s is a viewer; only responders and admins can handle cases", m.Email)
+			}
+			return nil
+		}
+		if a.CoordinatorID != 0 {
+			if err := check("coordinator", a.CoordinatorID); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			if err := check("assignees", id); err != nil {
+				return err
+			}
+		}
+		oldAssignees, err := tx.Assignees(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		before := map[string]any{"coordinator": c.CoordinatorID, "assignees": nonNil(oldAssignees)}
+		c.CoordinatorID = a.CoordinatorID
+		c.UpdatedAt = clock.Millis(s.Clock.Now())
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.SetAssignees(ctx, c.ID, ids); err != nil {
+			return err
+		}
+		after := map[string]any{"coordinator": c.CoordinatorID, "assignees": nonNil(ids)}
+		return s.record(ctx, tx, actor, "case.assign", c, "", "", before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func nonNil(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
+}
+
+// AddNote writes an internal note on a case.
+func (s *Service) AddNote(ctx context.Context, actor *authz.Actor, key, body string) (*store.Note, error) {
+	body, err := validation.Text("body", body, true, MaxNote, true)
+	if err != nil {
+		return nil, err
+	}
+	var n *store.Note
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := load(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		n = &store.Note{CaseID: c.ID, AuthorID: actor.UserID, AuthorName: actor.Name, Body: body,
+			CreatedAt: clock.Millis(s.Clock.Now())}
+		if err := tx.CreateNote(ctx, n); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, "note.create", c, "note", strconv.FormatInt(n.ID, 10), nil, map[string]any{"body": body})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Detail is everything the case page shows.
+type Detail struct {
+	Case      *store.Case
+	Project   *store.Project
+	Assignees []int64
+	Members   []*store.Member
+	Notes     []*store.Note
+	Events    []*audit.Event
+}
+
+// Get loads a case with its notes, assignees and latest events (newest
+// first, at most eventLimit).
+func (s *Service) Get(ctx context.Context, key string, eventLimit int) (*Detail, error) {
+	d := &Detail{}
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if d.Case, err = tx.CaseByKey(ctx, key, false); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return &validation.NotFound{What: "case " + key}
+			}
+			return err
+		}
+		if d.Project, err = tx.ProjectByID(ctx, d.Case.ProjectID); err != nil {
+			return err
+		}
+		if d.Assignees, err = tx.Assignees(ctx, d.Case.ID); err != nil {
+			return err
+		}
+		if d.Members, err = tx.ListMembers(ctx, d.Case.ProjectID); err != nil {
+			return err
+		}
+		if d.Notes, err = tx.ListNotes(ctx, d.Case.ID); err != nil {
+			return err
+		}
+		d.Events, err = tx.CaseEvents(ctx, d.Case.ID, 0, eventLimit)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Events returns a page of a case's history, newest first.
+func (s *Service) Events(ctx context.Context, caseID, beforeSeq int64, limit int) ([]*audit.Event, error) {
+	var out []*audit.Event
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.CaseEvents(ctx, caseID, beforeSeq, limit)
+		return err
+	})
+	return out, err
+}
+
+// List returns a page of a project's cases.
+func (s *Service) List(ctx context.Context, f store.CaseFilter) ([]*store.Case, bool, error) {
+	for _, st := range f.States {
+		if !ValidState(st) {
+			return nil, false, validation.Errorf("state", "unknown state %q", st)
+		}
+	}
+	if f.Severity != "" {
+		if err := validation.OneOf("severity", f.Severity, Severities...); err != nil {
+			return nil, false, err
+		}
+	}
+	if len(f.Query) > 200 {
+		return nil, false, validation.Errorf("q", "is too long")
+	}
+	var out []*store.Case
+	var more bool
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, more, err = tx.ListCases(ctx, f)
+		return err
+	})
+	return out, more, err
+}

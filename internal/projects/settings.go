@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package projects holds the rules of a project: its slug, settings and
+// policy timelines, archiving, members and invitations.
+package projects
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"time"
+
+	"embargo/internal/validation"
+)
+
+// Settings are a project's policy values that later features read. The
+// defaults follow public practice: acknowledge within 3 business days
+// (CERT/CC, most PSIRTs), a 90-day embargo ceiling (Google Project Zero,
+// CERT/CC's 45 days extended by agreement), fix targets by severity in the
+// range most published policies use.
+type Settings struct {
+	TimeZone                string         `json:"time_zone"`
+	AcknowledgeBusinessDays int            `json:"acknowledge_business_days"`
+	AssessmentDays          int            `json:"assessment_days"`
+	FixTargetDays           map[string]int `json:"fix_target_days"`
+	DefaultEmbargoDays      int            `json:"default_embargo_days"`
+	MaxEmbargoDays          int            `json:"max_embargo_days"`
+	AdvisoryPrefix          string         `json:"advisory_prefix"`
+}
+
+// DefaultSettings returns the settings a new project starts with.
+func DefaultSettings() Settings {
+	return Settings{
+		TimeZone:                "UTC",
+		AcknowledgeBusinessDays: 3,
+		AssessmentDays:          10,
+		FixTargetDays:           map[string]int{"critical": 7, "high": 30, "medium": 60, "low": 90},
+		DefaultEmbargoDays:      90,
+		MaxEmbargoDays:          90,
+	}
+}
+
+var prefixPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,15}$`)
+
+// Validate checks every setting and returns the first problem.
+func (s *Settings) Validate() error {
+	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" || s.TimeZone == "Local" {
+		return validation.Errorf("time_zone", "unknown time zone %q (use an IANA name such as Europe/Berlin)", s.TimeZone)
+	}
+	if s.AcknowledgeBusinessDays < 1 || s.AcknowledgeBusinessDays > 30 {
+		return validation.Errorf("acknowledge_business_days", "must be between 1 and 30")
+	}
+	if s.AssessmentDays < 1 || s.AssessmentDays > 90 {
+		return validation.Errorf("assessment_days", "must be between 1 and 90")
+	}
+	for _, sev := range []string{"critical", "high", "medium", "low"} {
+		d, ok := s.FixTargetDays[sev]
+		if !ok || d < 1 || d > 365 {
+			return validation.Errorf("fix_target_days", "%s must be between 1 and 365 days", sev)
+		}
+	}
+	for k := range s.FixTargetDays {
+		switch k {
+		case "critical", "high", "medium", "low":
+		default:
+			return validation.Errorf("fix_target_days", "unknown severity %q", k)
+		}
+	}
+	if s.MaxEmbargoDays < 1 || s.MaxEmbargoDays > 365 {
+		return validation.Errorf("max_embargo_days", "must be between 1 and 365")
+	}
+	if s.DefaultEmbargoDays < 1 || s.DefaultEmbargoDays > s.MaxEmbargoDays {
+		return validation.Errorf("default_embargo_days", "must be between 1 and the maximum embargo (%d)", s.MaxEmbargoDays)
+	}
+	if s.AdvisoryPrefix != "" && !prefixPattern.MatchString(s.AdvisoryPrefix) {
+		return validation.Errorf("advisory_prefix", "must be 2 to 16 capital letters or digits, starting with a letter")
+	}
+	return nil
+}
+
+// ParseSettings decodes stored settings over the defaults, so settings
+// added by later versions get their default on old projects.
+func ParseSettings(raw string) (Settings, error) {
+	s := DefaultSettings()
+	if raw == "" {
+		return s, nil
+	}
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		return s, fmt.Errorf("projects: bad stored settings: %w", err)
+	}
+	return s, nil
+}
+
+// Encode returns the stored form of s.
+func (s Settings) Encode() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package router is the one gate between HTTP and the domain. Every route
+// of the UI and the API is registered here with the authorization action it
+// requires; the router loads the resource the action applies to (the
+// project named by {slug}, the case named by {key}), asks authz.Can, and
+// only then calls the handler. A route without an action cannot be
+// registered.
+package router
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"embargo/internal/authz"
+	"embargo/internal/store"
+)
+
+// Request is an authorized request with the resource it names.
+type Request struct {
+	*http.Request
+	Actor   *authz.Actor
+	Project *store.Project // set for project and case actions
+	Case    *store.Case    // set for case actions
+}
+
+// Handler serves an authorized request.
+type Handler func(w http.ResponseWriter, r *Request)
+
+// Route is one registered endpoint.
+type Route struct {
+	Method  string
+	Pattern string // path pattern, without the method
+	Action  authz.Action
+}
+
+// Responder renders the outcomes the router decides on its own, in the
+// style of its surface (HTML pages or JSON errors).
+type Responder interface {
+	// Denied renders a refusal: err is authz.ErrUnauthenticated,
+	// ErrMFARequired, ErrArchived or ErrForbidden, or errNotFound.
+	Denied(w http.ResponseWriter, r *http.Request, actor *authz.Actor, err error)
+	// Failed renders an internal error (already logged).
+	Failed(w http.ResponseWriter, r *http.Request)
+}
+
+// ActorFunc resolves who is making a request; it returns authz.Anonymous
+// when no credential is presented. A presented but invalid credential is
+// also Anonymous.
+type ActorFunc func(r *http.Request) (*authz.Actor, error)
+
+// Router registers guarded routes on a ServeMux.
+type Router struct {
+	mux     *http.ServeMux
+	store   *store.Store
+	actor   ActorFunc
+	respond Responder
+	log     *slog.Logger
+	prefix  string
+	routes  []Route
+}
+
+// New returns a router that registers on mux, with patterns under prefix.
+func New(mux *http.ServeMux, s *store.Store, actor ActorFunc, respond Responder, log *slog.Logger, prefix string) *Router {
+	return &Router{mux: mux, store: s, actor: actor, respond: respond, log: log, prefix: prefix}
+}
+
+// ErrNotFound is passed to Responder.Denied when the named resource does
+// not exist or the actor may not learn that it exists.
+var ErrNotFound = errors.New("not found")
+
+// Handle registers h for method and pattern, guarded by action. It panics
+// (at start-up) when the action is unknown to the policy or the pattern
+// lacks the wildcard the action's resource needs.
+func (rt *Router) Handle(method, pattern string, action authz.Action, h Handler) {
+	if !authz.Known(action) {
+		panic(fmt.Sprintf("router: %s %s: action %q has no policy entry", method, pattern, action))
+	}
+	full := rt.prefix + pattern
+	kind := authz.ResourceKindOf(action)
+	switch kind {
+	case authz.KindProject:
+		if !strings.Contains(full, "{slug}") {
+			panic(fmt.Sprintf("router: %s %s: project action %q needs {slug}", method, full, action))
+		}
+	case authz.KindCase:
+		if !strings.Contains(full, "{key}") {
+			panic(fmt.Sprintf("router: %s %s: case action %q needs {key}", method, full, action))
+		}
+	}
+	rt.routes = append(rt.routes, Route{Method: method, Pattern: full, Action: action})
+	rt.mux.HandleFunc(method+" "+full, func(w http.ResponseWriter, r *http.Request) {
+		rt.serve(w, r, action, kind, h)
+	})
+}
+
+// Routes lists every route registered so far.
+func (rt *Router) Routes() []Route {
+	return append([]Route(nil), rt.routes...)
+}
+
+func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Action, kind authz.ResourceKind, h Handler) {
+	ctx := r.Context()
+	actor, err := rt.actor(r)
+	if err != nil {
+		rt.fail(w, r, "resolve actor", err)
+		return
+	}
+	req := &Request{Request: r, Actor: actor}
+	res := authz.Instance
+	switch kind {
+	case authz.KindProject:
+		err = rt.store.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			req.Project, err = tx.ProjectBySlug(ctx, r.PathValue("slug"))
+			return err
+		})
+	case authz.KindCase:
+		err = rt.store.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			if req.Case, err = tx.CaseByKey(ctx, r.PathValue("key"), false); err != nil {
+				return err
+			}
+			req.Project, err = tx.ProjectByID(ctx, req.Case.ProjectID)
+			return err
+		})
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		if !actor.Authenticated() {
+			// Strangers learn nothing, not even whether the thing exists.
+			rt.respond.Denied(w, r, actor, authz.ErrUnauthenticated)
+			return
+		}
+		rt.respond.Denied(w, r, actor, ErrNotFound)
+		return
+	}
+	if err != nil {
+		rt.fail(w, r, "load resource", err)
+		return
+	}
+	if req.Project != nil {
+		res = authz.Resource{Kind: kind, ProjectID: req.Project.ID, RequireMFA: req.Project.RequireMFA,
+			Archived: req.Project.ArchivedAt != 0}
+		if req.Case != nil {
+			res.CaseID = req.Case.ID
+		}
+	}
+	if err := authz.Can(actor, action, res); err != nil {
+		if errors.Is(err, authz.ErrForbidden) && req.Project != nil && actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin {
+			// Outsiders get the same answer for "exists, not yours" and
+			// "does not exist".
+			err = ErrNotFound
+		}
+		rt.respond.Denied(w, r, actor, err)
+		return
+	}
+	h(w, req)
+}
+
+func (rt *Router) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	rt.log.Error("request failed", "what", what, "method", r.Method, "path", r.URL.Path, "err", err)
+	rt.respond.Failed(w, r)
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Case is one vulnerability report or issue handled by a project's team.
+type Case struct {
+	ID            int64
+	ProjectID     int64
+	ProjectSlug   string
+	Number        int64
+	Key           string
+	Title         string
+	Description   string
+	Severity      string
+	Component     string
+	State         string
+	Resolution    string
+	CoordinatorID int64
+	CreatedBy     int64
+	CreatedAt     int64
+	UpdatedAt     int64
+}
+
+const caseColumns = `c.id, c.project_id, p.slug, c.number, c.case_key, c.title, c.description, c.severity, c.component,
+	c.state, c.resolution, c.coordinator_id, c.created_by, c.created_at, c.updated_at`
+
+func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
+	var c Case
+	var coord, by sql.NullInt64
+	if err := row.Scan(&c.ID, &c.ProjectID, &c.ProjectSlug, &c.Number, &c.Key, &c.Title, &c.Description, &c.Severity,
+		&c.Component, &c.State, &c.Resolution, &coord, &by, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	c.CoordinatorID, c.CreatedBy = nullTime(coord), nullTime(by)
+	return &c, nil
+}
+
+// CreateCase inserts c (Number and Key already set) and sets its ID.
+func (t *Tx) CreateCase(ctx context.Context, c *Case) error {
+	err := t.queryRow(ctx, `INSERT INTO cases (project_id, number, case_key, title, description, severity, component, state,
+		resolution, coordinator_id, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		c.ProjectID, c.Number, c.Key, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution,
+		nullable(c.CoordinatorID), nullable(c.CreatedBy), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+	if isUniqueViolation(err) {
+		return ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to create case: %w", err)
+	}
+	return nil
+}
+
+// UpdateCase writes every mutable field of c.
+func (t *Tx) UpdateCase(ctx context.Context, c *Case) error {
+	res, err := t.exec(ctx, `UPDATE cases SET title = $2, description = $3, severity = $4, component = $5, state = $6,
+		resolution = $7, coordinator_id = $8, updated_at = $9 WHERE id = $1`,
+		c.ID, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution, nullable(c.CoordinatorID), c.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("store: unable to update case: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// CaseByKey returns the case with that key (e.g. "ACME-7"), or ErrNotFound.
+// On PostgreSQL the row is locked when forUpdate is set, so concurrent
+// transitions of one case serialise.
+func (t *Tx) CaseByKey(ctx context.Context, key string, forUpdate bool) (*Case, error) {
+	q := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE c.case_key = $1`
+	if forUpdate && t.engine == Postgres {
+		q += " FOR UPDATE OF c"
+	}
+	c, err := scanCase(t.queryRow(ctx, q, strings.ToUpper(key)))
+	if err != nil {
+		return nil, notFound(err, "case")
+	}
+	return c, nil
+}
+
+// CaseFilter selects cases of one project.
+type CaseFilter struct {
+	ProjectID  int64
+	States     []string
+	Severity   string
+	AssigneeID int64 // cases where the user is coordinator or assignee
+	Query      string
+	Limit      int
+	Offset     int
+}
+
+// ListCases returns one page of a project's cases, newest first, and
+// whether more follow.
+func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where = append(where, "c.project_id = "+arg(f.ProjectID))
+	if len(f.States) > 0 {
+		var ph []string
+		for _, s := range f.States {
+			ph = append(ph, arg(s))
+		}
+		where = append(where, "c.state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Severity != "" {
+		where = append(where, "c.severity = "+arg(f.Severity))
+	}
+	if f.AssigneeID != 0 {
+		a := arg(f.AssigneeID)
+		where = append(where, "(c.coordinator_id = "+a+" OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = "+a+"))")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
+		where = append(where, "(lower(c.title) LIKE "+like+" ESCAPE '\\' OR lower(c.case_key) LIKE "+like+" ESCAPE '\\')")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	query := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE ` +
+		strings.Join(where, " AND ") + ` ORDER BY c.number DESC LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(f.Offset, 0))
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: unable to list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: unable to list cases: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: unable to list cases: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// SetAssignees replaces a case's assignees.
+func (t *Tx) SetAssignees(ctx context.Context, caseID int64, userIDs []int64) error {
+	if _, err := t.exec(ctx, `DELETE FROM case_assignees WHERE case_id = $1`, caseID); err != nil {
+		return fmt.Errorf("store: unable to clear assignees: %w", err)
+	}
+	for _, id := range userIDs {
+		if _, err := t.exec(ctx, `INSERT INTO case_assignees (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, caseID, id); err != nil {
+			return fmt.Errorf("store: unable to add assignee: %w", err)
+		}
+	}
+	return nil
+}
+
+// Assignees returns the user IDs assigned to a case, ascending.
+func (t *Tx) Assignees(ctx context.Context, caseID int64) ([]int64, error) {
+	rows, err := t.query(ctx, `SELECT user_id FROM case_assignees WHERE case_id = $1 ORDER BY user_id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load assignees: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: unable to load assignees: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Note is an internal note on a case, visible to the project team only.
+type Note struct {
+	ID         int64
+	CaseID     int64
+	AuthorID   int64
+	AuthorName string
+	Body       string
+	CreatedAt  int64
+}
+
+// CreateNote stores n and sets its ID.
+func (t *Tx) CreateNote(ctx context.Context, n *Note) error {
+	err := t.queryRow(ctx, `INSERT INTO case_notes (case_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		n.CaseID, nullable(n.AuthorID), n.Body, n.CreatedAt).Scan(&n.ID)
+	if err != nil {
+		return fmt.Errorf("store: unable to create note: %w", err)
+	}
+	return nil
+}
+
+// ListNotes returns a case's notes, oldest first.
+func (t *Tx) ListNotes(ctx context.Context, caseID int64) ([]*Note, error) {
+	rows, err := t.query(ctx, `SELECT n.id, n.case_id, n.author_id, COALESCE(u.name, ''), n.body, n.created_at
+		FROM case_notes n LEFT JOIN users u ON u.id = n.author_id WHERE n.case_id = $1 ORDER BY n.id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list notes: %w", err)
+	}
+	defer rows.Close()
+	var out []*Note
+	for rows.Next() {
+		var n Note
+		var author sql.NullInt64
+		if err := rows.Scan(&n.ID, &n.CaseID, &author, &n.AuthorName, &n.Body, &n.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: unable to list notes: %w", err)
+		}
+		n.AuthorID = nullTime(author)
+		out = append(out, &n)
+	}
+	return out, rows.Err()
+}
