@@ -648,4 +648,3 @@ func ErrorMessage(err error) (string, bool) {
 	}
 	return "", false
 }
-
