@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"embargo/internal/app"
+	"embargo/internal/authz"
+	"embargo/internal/cases"
+	"embargo/internal/clock"
+	"embargo/internal/config"
+	"embargo/internal/projects"
+	"embargo/internal/store"
+	"embargo/internal/store/storetest"
+	"embargo/internal/web"
+)
+
+// Text that only people allowed to read ACME-1 may ever receive.
+const (
+	secretTitle = "Embargoed-heap-overflow-7f3a"
+	secretNote  = "Internal-note-payload-91bc"
+)
+
+type role struct {
+	name    string
+	session string // cookie secret for the UI
+	token   string // bearer token for the API
+}
+
+// TestEveryRouteEveryRole walks every registered route of the UI and the
+// API as every role and fails when a role the policy denies gets anything
+// but a refusal, when a refusal leaks embargoed text, or when a role the
+// policy allows is refused.
+func TestEveryRouteEveryRole(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC))
+		cfg := &config.Config{Addr: "127.0.0.1:0", BaseURL: "http://example.test", ShutdownTimeout: time.Second}
+		a := app.Build(cfg, s, slog.New(slog.DiscardHandler), clk)
+		now := clock.Millis(clk.Now())
+
+		mkUser := func(email string, admin bool) *store.User {
+			u := &store.User{Email: email, Name: email, IsAdmin: admin, CreatedAt: now, UpdatedAt: now}
+			if err := s.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		instAdmin := mkUser("instance@example.org", true)
+		lead := mkUser("lead@example.org", false)
+		responder := mkUser("responder@example.org", false)
+		viewer := mkUser("viewer@example.org", false)
+		outsider := mkUser("outsider@example.org", false)
+
+		leadActor := &authz.Actor{UserID: lead.ID, Email: lead.Email, Name: lead.Name, Via: "test"}
+		acme, err := a.Projects.Create(ctx, leadActor, "acme", projects.Input{Name: ptr("Acme")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Projects.Create(ctx, &authz.Actor{UserID: outsider.ID, Email: outsider.Email, Via: "test"}, "other", projects.Input{Name: ptr("Other")}); err != nil {
+			t.Fatal(err)
+		}
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.SetMember(ctx, &store.Member{ProjectID: acme.ID, UserID: responder.ID, Role: "responder", CreatedAt: now}); err != nil {
+				return err
+			}
+			return tx.SetMember(ctx, &store.Member{ProjectID: acme.ID, UserID: viewer.ID, Role: "viewer", CreatedAt: now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Cases.Create(ctx, leadActor, acme, cases.Input{Title: ptr(secretTitle), Description: ptr("details")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Cases.AddNote(ctx, leadActor, "ACME-1", secretNote); err != nil {
+			t.Fatal(err)
+		}
+
+		// Credentials are written straight to the store: a fresh session per
+		// request keeps routes such as sign-out from affecting later checks.
+		newSession := func(u *store.User) string {
+			secret, _ := authz.NewSecret("")
+			err := s.Write(ctx, func(tx *store.Tx) error {
+				return tx.CreateSession(ctx, &store.Session{IDHash: authz.HashSecret(secret), UserID: u.ID,
+					CreatedAt: now, LastSeenAt: now, ExpiresAt: now + int64(time.Hour/time.Millisecond)})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return secret
+		}
+		newToken := func(u *store.User) string {
+			plain, _, err := a.Accounts.CreateToken(ctx, &authz.Actor{Via: "test"}, u.Email, "route test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return plain
+		}
+		users := map[string]*store.User{"instance admin": instAdmin, "project admin": lead,
+			"responder": responder, "viewer": viewer, "outsider": outsider}
+		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin"}
+		tokens := map[string]string{}
+		for name, u := range users {
+			tokens[name] = newToken(u)
+		}
+
+		actorFor := func(name string) *authz.Actor {
+			if name == "public" {
+				return authz.Anonymous
+			}
+			act, err := a.Accounts.TokenActor(ctx, tokens[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return act
+		}
+		acmeRes := authz.Resource{Kind: authz.KindProject, ProjectID: acme.ID}
+		caseRes := authz.Resource{Kind: authz.KindCase, ProjectID: acme.ID, CaseID: 1}
+
+		wildcard := regexp.MustCompile(`\{([a-z_]+)(\.\.\.)?\}`)
+		fill := func(pattern string) string {
+			p := strings.TrimSuffix(pattern, "{$}")
+			return wildcard.ReplaceAllStringFunc(p, func(w string) string {
+				switch name := wildcard.FindStringSubmatch(w)[1]; name {
+				case "slug":
+					return "acme"
+				case "key":
+					return "ACME-1"
+				case "file":
+					return "nonexistent.css"
+				default:
+					// Sub-resources that do not exist: an allowed request
+					// answers 404 or 4xx and changes nothing.
+					return "999999"
+				}
+			})
+		}
+
+		routes := 0
+		for _, rt := range a.Routers {
+			for _, r := range rt.Routes() {
+				routes++
+				if !authz.Known(r.Action) {
+					t.Errorf("%s %s: action %q has no policy entry", r.Method, r.Pattern, r.Action)
+					continue
+				}
+				res := authz.Instance
+				switch authz.ResourceKindOf(r.Action) {
+				case authz.KindProject:
+					res = acmeRes
+				case authz.KindCase:
+					res = caseRes
+				}
+				isAPI := strings.HasPrefix(r.Pattern, "/api/")
+				for _, name := range roles {
+					allowed := authz.Can(actorFor(name), r.Action, res) == nil
+					var body io.Reader
+					if r.Method != "GET" && r.Method != "HEAD" {
+						if isAPI {
+							body = strings.NewReader("{}")
+						} else {
+							body = strings.NewReader("")
+						}
+					}
+					req := httptest.NewRequest(r.Method, fill(r.Pattern), body)
+					if isAPI {
+						req.Header.Set("Content-Type", "application/json")
+						if name != "public" {
+							req.Header.Set("Authorization", "Bearer "+tokens[name])
+						}
+					} else {
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+						if name != "public" {
+							req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: newSession(users[name])})
+						}
+					}
+					rec := httptest.NewRecorder()
+					a.Handler.ServeHTTP(rec, req)
+					unarchive(t, s, "acme")
+					status := rec.Code
+					loc := rec.Header().Get("Location")
+					refused := status == http.StatusUnauthorized || status == http.StatusForbidden ||
+						status == http.StatusNotFound || (status == http.StatusSeeOther && strings.HasPrefix(loc, "/login"))
+					where := r.Method + " " + r.Pattern + " as " + name
+					if !allowed && !refused {
+						t.Errorf("%s: policy denies %s, but the response was %d", where, r.Action, status)
+					}
+					if allowed && (status == http.StatusUnauthorized || status == http.StatusForbidden ||
+						(status == http.StatusSeeOther && strings.HasPrefix(loc, "/login"))) {
+						t.Errorf("%s: policy allows %s, but the response was %d %s", where, r.Action, status, loc)
+					}
+					if b := rec.Body.String(); !allowed && (strings.Contains(b, secretTitle) || strings.Contains(b, secretNote)) {
+						t.Errorf("%s: a refusal leaked embargoed text", where)
+					}
+					if authz.Can(actorFor(name), authz.ActionCaseView, caseRes) != nil {
+						if b := rec.Body.String(); strings.Contains(b, secretTitle) || strings.Contains(b, secretNote) {
+							t.Errorf("%s: %s may not read ACME-1 but received its content", where, name)
+						}
+					}
+				}
+			}
+		}
+		if routes < 2 {
+			t.Fatalf("only %d routes registered", routes)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// unarchive undoes an allowed archive request so that every route is
+// checked against the same, writable project.
+func unarchive(t *testing.T, s *store.Store, slug string) {
+	ctx := context.Background()
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		p, err := tx.ProjectBySlug(ctx, slug)
+		if err != nil || p.ArchivedAt == 0 {
+			return err
+		}
+		p.ArchivedAt = 0
+		return tx.UpdateProject(ctx, p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
