@@ -397,7 +397,9 @@ type NewAccount struct {
 // invited email. It returns the member's user ID.
 func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string, account *NewAccount) (int64, error) {
 	var userID int64
+	var created *store.User
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		created = nil
 		now := clock.Millis(s.Clock.Now())
 		in, err := tx.InvitationByHash(ctx, authz.HashSecret(secret), now)
 		if errors.Is(err, store.ErrNotFound) {
@@ -426,21 +428,28 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 			}
 			userID = u.ID
 			who = &authz.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, Via: "invitation"}
-			if err := s.record(ctx, tx, who, "user.create", in.ProjectID, "user", u.Email, nil, map[string]any{"email": u.Email, "name": u.Name}); err != nil {
-				return err
-			}
+			created = u
 		}
 		if err := tx.AcceptInvitation(ctx, in.ID, userID, now); err != nil {
 			return err
 		}
+		role := in.Role
 		if old, err := tx.Membership(ctx, in.ProjectID, userID); err == nil && old.Role == string(authz.RoleAdmin) {
-			return nil // never demote an admin by accepting a lesser invitation
+			role = old.Role // never demote an admin by accepting a lesser invitation
 		}
-		if err := tx.SetMember(ctx, &store.Member{ProjectID: in.ProjectID, UserID: userID, Role: in.Role, CreatedAt: now}); err != nil {
+		if err := tx.SetMember(ctx, &store.Member{ProjectID: in.ProjectID, UserID: userID, Role: role, CreatedAt: now}); err != nil {
 			return err
 		}
+		// Events last: on PostgreSQL appending locks the log head, and taking
+		// it after the row locks keeps every transaction's lock order alike.
+		if created != nil {
+			if err := s.record(ctx, tx, who, "user.create", in.ProjectID, "user", created.Email, nil,
+				map[string]any{"email": created.Email, "name": created.Name}); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, who, "invitation.accept", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
-			map[string]any{"role": in.Role})
+			map[string]any{"role": role})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("projects: accept invitation: %w", err)
