@@ -91,11 +91,15 @@ func (a *App) routes() http.Handler {
 			Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
 	)
 	metrics := newMetrics()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	// Operational endpoints go through the same gate as every page, as
+	// public actions: they reveal no case data.
+	ops := router.New(mux, a.Store, func(*http.Request) (*authz.Actor, error) { return authz.Anonymous, nil },
+		plainResponder{}, a.Log, "")
+	ops.Handle("GET", "/healthz", authz.ActionPublic, func(w http.ResponseWriter, r *router.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	ops.Handle("GET", "/readyz", authz.ActionPublic, func(w http.ResponseWriter, r *router.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -107,7 +111,11 @@ func (a *App) routes() http.Handler {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	mux.Handle("GET /metrics", metrics.handler())
+	metricsHandler := metrics.handler()
+	ops.Handle("GET", "/metrics", authz.ActionPublic, func(w http.ResponseWriter, r *router.Request) {
+		metricsHandler.ServeHTTP(w, r.Request)
+	})
+	a.Routers = append(a.Routers, ops)
 	return chain(mux, a.Log, metrics, a.Config.TrustProxy)
 }
 
@@ -170,4 +178,15 @@ func (a *App) announceSetup(ctx context.Context) error {
 	fmt.Fprintf(setupOut, "\nEmbargo has no users yet. Create the first admin here (link valid %s, usable once):\n\n    %s\n\n",
 		authz.SetupTokenTTL, link)
 	return nil
+}
+
+// plainResponder answers the operational endpoints' refusals in plain text.
+type plainResponder struct{}
+
+func (plainResponder) Denied(w http.ResponseWriter, r *http.Request, actor *authz.Actor, err error) {
+	http.Error(w, "Forbidden.", http.StatusForbidden)
+}
+
+func (plainResponder) Failed(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, "Internal error.", http.StatusInternalServerError)
 }
