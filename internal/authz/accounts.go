@@ -302,8 +302,23 @@ func (a *Accounts) VerifySecondFactor(ctx context.Context, secret, code string) 
 
 // Logout ends a session.
 func (a *Accounts) Logout(ctx context.Context, secret string) error {
+	hash := HashSecret(secret)
 	return a.Store.Write(ctx, func(tx *store.Tx) error {
-		return tx.DeleteSession(ctx, HashSecret(secret))
+		s, err := tx.SessionByHash(ctx, hash, a.now())
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		u, err := tx.UserByID(ctx, s.UserID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, hash); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, &Actor{UserID: u.ID, Email: u.Email, Via: "session"}, "user.logout", u.Email, nil, nil)
 	})
 }
 
@@ -498,7 +513,11 @@ func (a *Accounts) BeginTOTP(ctx context.Context, actor *Actor, issuer string) (
 			return validation.Conflictf("two-factor authentication is already on; turn it off first to enrol a new device")
 		}
 		u.TOTPSecret, u.UpdatedAt = secret, a.now()
-		return tx.UpdateUser(ctx, u)
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		// The secret itself never enters the log.
+		return a.record(ctx, tx, actor, "user.mfa.begin", u.Email, nil, nil)
 	})
 	if err != nil {
 		return "", "", err
