@@ -3,26 +3,48 @@
 package api
 
 import (
-	"net/http"
-
 	"embargo/internal/authz"
 	"embargo/internal/router"
 )
 
-// routes registers every API endpoint with the action it requires.
+// routes registers every API endpoint with the action it requires. The
+// router authorizes each request (loading the project named by {slug} or
+// the case named by {key}) before the handler runs. openapi.json lists the
+// same endpoints; a test keeps the two in step.
 func (a *api) routes(rt *router.Router) {
-	rt.Handle("GET", "/projects", authz.ActionProjectList, a.projectList)
-}
+	rt.Handle("GET", "/openapi.json", authz.ActionPublic, a.openAPI)
+	rt.Handle("GET", "/me", authz.ActionSelf, a.meShow)
 
-func (a *api) projectList(w http.ResponseWriter, r *router.Request) {
-	ps, err := a.Projects.ListFor(r.Context(), r.Actor)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := make([]map[string]any, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, map[string]any{"slug": p.Slug, "name": p.Name})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"projects": out})
+	rt.Handle("GET", "/projects", authz.ActionProjectList, a.projectList)
+	rt.Handle("POST", "/projects", authz.ActionProjectCreate, a.projectCreate)
+	rt.Handle("GET", "/projects/{slug}", authz.ActionProjectView, a.projectShow)
+	rt.Handle("PATCH", "/projects/{slug}", authz.ActionProjectEdit, a.projectUpdate)
+	rt.Handle("POST", "/projects/{slug}/archive", authz.ActionProjectArchive, a.projectArchive)
+	rt.Handle("POST", "/projects/{slug}/unarchive", authz.ActionProjectArchive, a.projectUnarchive)
+
+	rt.Handle("GET", "/projects/{slug}/members", authz.ActionMemberView, a.memberList)
+	rt.Handle("PUT", "/projects/{slug}/members", authz.ActionMemberManage, a.memberSet)
+	rt.Handle("DELETE", "/projects/{slug}/members/{user_id}", authz.ActionMemberManage, a.memberRemove)
+	rt.Handle("GET", "/projects/{slug}/invitations", authz.ActionMemberManage, a.invitationList)
+	rt.Handle("POST", "/projects/{slug}/invitations", authz.ActionMemberManage, a.invitationCreate)
+	rt.Handle("DELETE", "/projects/{slug}/invitations/{id}", authz.ActionMemberManage, a.invitationRevoke)
+
+	rt.Handle("GET", "/projects/{slug}/cases", authz.ActionCaseList, a.caseList)
+	rt.Handle("POST", "/projects/{slug}/cases", authz.ActionCaseCreate, a.caseCreate)
+	rt.Handle("GET", "/cases/{key}", authz.ActionCaseView, a.caseShow)
+	rt.Handle("PATCH", "/cases/{key}", authz.ActionCaseEdit, a.caseUpdate)
+	rt.Handle("PUT", "/cases/{key}/assignment", authz.ActionCaseEdit, a.caseAssign)
+	rt.Handle("POST", "/cases/{key}/transitions", authz.ActionCaseTransition, a.caseTransition)
+	rt.Handle("GET", "/cases/{key}/notes", authz.ActionCaseView, a.noteList)
+	rt.Handle("POST", "/cases/{key}/notes", authz.ActionNoteCreate, a.noteCreate)
+	rt.Handle("GET", "/cases/{key}/events", authz.ActionCaseView, a.eventList)
+
+	rt.Handle("GET", "/users", authz.ActionUserManage, a.userList)
+	rt.Handle("POST", "/users", authz.ActionUserManage, a.userCreate)
+	rt.Handle("POST", "/users/{id}/disable", authz.ActionUserManage, a.userDisable)
+	rt.Handle("POST", "/users/{id}/enable", authz.ActionUserManage, a.userEnable)
+
+	rt.Handle("GET", "/tokens", authz.ActionSelf, a.tokenList)
+	rt.Handle("POST", "/tokens", authz.ActionSelf, a.tokenCreate)
+	rt.Handle("DELETE", "/tokens/{id}", authz.ActionSelf, a.tokenRevoke)
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -68,6 +69,12 @@ func init() {
 			return nil
 		},
 	})
+	register(userCreateCommand)
+	register(tokenCreateCommand)
+	register(auditVerifyCommand)
+	register(backupCommand)
+	register(restoreCommand)
+	register(configDumpCommand)
 }
 
 // errUsage marks an error the user made on the command line: printed as
@@ -82,7 +89,8 @@ func usagef(format string, args ...any) error { return &errUsage{msg: fmt.Sprint
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {
-			return Main([]string{args[1], "--help"}, stdin, stdout, stderr)
+			// "help user create" is "user create --help": keep every word.
+			return Main(append(slices.Clone(args[1:]), "--help"), stdin, stdout, stderr)
 		}
 		printOverview(stdout)
 		if len(args) == 0 {
@@ -91,13 +99,29 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	name, rest := args[0], args[1:]
-	// Two-word commands: "user create", "token create", "audit verify", "config dump".
-	if c, ok := commands[name]; !ok && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		if _, ok := commands[name+" "+rest[0]]; ok {
-			name, rest = name+" "+rest[0], rest[1:]
+	// Two-word commands: "user create", "token create", "audit verify",
+	// "config dump". The first word alone names a group, which gets its own
+	// help and errors rather than "unknown command".
+	if _, ok := commands[name]; !ok {
+		if subs := subcommands(name); len(subs) > 0 {
+			switch {
+			case len(rest) > 0 && commands[name+" "+rest[0]] != nil:
+				name, rest = name+" "+rest[0], rest[1:]
+			case len(rest) > 0 && (rest[0] == "-h" || rest[0] == "-help" || rest[0] == "--help"):
+				fmt.Fprintf(stdout, "Usage: embargo %s SUBCOMMAND [flags]\n\nSubcommands:\n", name)
+				for _, sub := range subs {
+					fmt.Fprintf(stdout, "  %-16s %s\n", sub, commands[name+" "+sub].summary)
+				}
+				return 0
+			default:
+				what := "missing subcommand"
+				if len(rest) > 0 {
+					what = fmt.Sprintf("unknown subcommand %q", rest[0])
+				}
+				fmt.Fprintf(stderr, "embargo %s: %s; one of: %s (see 'embargo %s --help')\n", name, what, strings.Join(subs, ", "), name)
+				return 2
+			}
 		}
-	} else {
-		_ = c
 	}
 	cmd, ok := commands[name]
 	if !ok {
@@ -146,6 +170,19 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// subcommands returns the second words of the two-word commands whose
+// first word is group, sorted.
+func subcommands(group string) []string {
+	var subs []string
+	for n := range commands {
+		if g, sub, ok := strings.Cut(n, " "); ok && g == group {
+			subs = append(subs, sub)
+		}
+	}
+	sort.Strings(subs)
+	return subs
 }
 
 func oneLine(s string) string {

@@ -399,15 +399,52 @@ func (s *Service) List(ctx context.Context, f store.CaseFilter) ([]*store.Case, 
 			return nil, false, err
 		}
 	}
-	if len(f.Query) > 200 {
-		return nil, false, validation.Errorf("q", "is too long")
+	q, err := validation.Text("q", f.Query, false, 200, false)
+	if err != nil {
+		return nil, false, err
 	}
+	f.Query = q
 	var out []*store.Case
 	var more bool
-	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+	err = s.Store.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		out, more, err = tx.ListCases(ctx, f)
 		return err
 	})
 	return out, more, err
+}
+
+// OpenCounts returns how many open cases (see OpenStates) each of the
+// given projects has; projects without open cases are absent.
+func (s *Service) OpenCounts(ctx context.Context, projectIDs []int64) (map[int64]int, error) {
+	var out map[int64]int
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.CountCasesByProject(ctx, projectIDs, OpenStates)
+		return err
+	})
+	return out, err
+}
+
+// Assignees returns the assignees of each of the given cases, user IDs
+// ascending; cases without assignees are absent from the map.
+func (s *Service) Assignees(ctx context.Context, caseIDs []int64) (map[int64][]int64, error) {
+	var out map[int64][]int64
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.AssigneesOfCases(ctx, caseIDs)
+		return err
+	})
+	return out, err
+}
+
+// Notes returns a case's internal notes, oldest first.
+func (s *Service) Notes(ctx context.Context, caseID int64) ([]*store.Note, error) {
+	var out []*store.Note
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.ListNotes(ctx, caseID)
+		return err
+	})
+	return out, err
 }

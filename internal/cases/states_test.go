@@ -13,7 +13,7 @@ func TestTransitions(t *testing.T) {
 		{StateFixing, StateFixReady}: true, {StateFixing, StateRejected}: true,
 		{StateFixReady, StateDisclosed}: true, {StateFixReady, StateFixing}: true,
 		{StateDisclosed, StateClosed}: true,
-		{StateRejected, StateTriage}: true, {StateClosed, StateTriage}: true,
+		{StateRejected, StateTriage}:  true, {StateClosed, StateTriage}: true,
 	}
 	for _, from := range States {
 		for _, to := range States {

@@ -456,3 +456,16 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 	}
 	return userID, nil
 }
+
+// MemberProjects returns the projects userID is a member of, by name.
+// Unlike ListFor it never widens to every project for an instance admin,
+// so it answers "where do I have a role".
+func (s *Service) MemberProjects(ctx context.Context, userID int64) ([]*store.Project, error) {
+	var out []*store.Project
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.ListProjectsOfUser(ctx, userID)
+		return err
+	})
+	return out, err
+}

@@ -112,6 +112,11 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 	}
 	req := &Request{Request: r, Actor: actor}
 	res := authz.Instance
+	if !plausibleName(r.PathValue("slug")) || !plausibleName(r.PathValue("key")) {
+		// Such a name cannot exist; PostgreSQL would even reject a NUL.
+		rt.respond.Denied(w, r, actor, ErrNotFound)
+		return
+	}
 	switch kind {
 	case authz.KindProject:
 		err = rt.store.Read(ctx, func(tx *store.Tx) error {
@@ -167,4 +172,18 @@ func (rt *Router) fail(w http.ResponseWriter, r *http.Request, what string, err 
 	}
 	rt.log.Error("request failed", "what", what, "method", r.Method, "path", r.URL.Path, "err", err)
 	rt.respond.Failed(w, r)
+}
+
+// plausibleName reports whether a slug or case key from a path could name
+// something: short, printable ASCII.
+func plausibleName(v string) bool {
+	if len(v) > 64 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= 0x20 || v[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -231,3 +231,72 @@ func (t *Tx) ListNotes(ctx context.Context, caseID int64) ([]*Note, error) {
 	}
 	return out, rows.Err()
 }
+
+// CountCasesByProject returns, for each of the given projects that has
+// any, how many of its cases are in one of states (all states when states
+// is empty). Projects without matching cases are absent from the map.
+func (t *Tx) CountCasesByProject(ctx context.Context, projectIDs []int64, states []string) (map[int64]int, error) {
+	out := make(map[int64]int, len(projectIDs))
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var ids, sts []string
+	for _, id := range projectIDs {
+		ids = append(ids, arg(id))
+	}
+	query := `SELECT project_id, COUNT(*) FROM cases WHERE project_id IN (` + strings.Join(ids, ", ") + `)`
+	if len(states) > 0 {
+		for _, s := range states {
+			sts = append(sts, arg(s))
+		}
+		query += ` AND state IN (` + strings.Join(sts, ", ") + `)`
+	}
+	rows, err := t.query(ctx, query+` GROUP BY project_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: unable to count cases: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// AssigneesOfCases returns the assignees of each of the given cases, user
+// IDs ascending, in one query; cases without assignees are absent from
+// the map.
+func (t *Tx) AssigneesOfCases(ctx context.Context, caseIDs []int64) (map[int64][]int64, error) {
+	out := make(map[int64][]int64, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(caseIDs))
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := t.query(ctx, `SELECT case_id, user_id FROM case_assignees WHERE case_id IN (`+strings.Join(ph, ", ")+`)
+		ORDER BY case_id, user_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load assignees: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var caseID, userID int64
+		if err := rows.Scan(&caseID, &userID); err != nil {
+			return nil, fmt.Errorf("store: unable to load assignees: %w", err)
+		}
+		out[caseID] = append(out[caseID], userID)
+	}
+	return out, rows.Err()
+}

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,7 +61,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
 	err := s.Read(ctx, func(tx *Tx) error {
 		var err error
-		v, err = tx.schemaVersion(ctx)
+		v, err = tx.schemaVersionIfPresent(ctx)
 		return err
 	})
 	return v, err
@@ -68,8 +69,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 func (t *Tx) schemaVersion(ctx context.Context) (int, error) {
 	if _, err := t.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
-		// A read-only transaction cannot create it; then look without creating.
-		return t.schemaVersionIfPresent(ctx)
+		return 0, fmt.Errorf("store: unable to create schema_version: %w", err)
 	}
 	var v int
 	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
@@ -78,11 +78,19 @@ func (t *Tx) schemaVersion(ctx context.Context) (int, error) {
 	return v, nil
 }
 
+// schemaVersionIfPresent reads the version without creating the table, so
+// it works in a read-only transaction; a database without the table is at 0.
 func (t *Tx) schemaVersionIfPresent(ctx context.Context) (int, error) {
-	var v int
-	err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v)
+	tables, err := t.Tables(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if !slices.Contains(tables, "schema_version") {
 		return 0, nil
+	}
+	var v int
+	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: unable to read schema version: %w", err)
 	}
 	return v, nil
 }

@@ -108,9 +108,9 @@ func (t *Tx) listProjects(ctx context.Context, q string, args ...any) ([]*Projec
 	return out, rows.Err()
 }
 
-// NextCaseNumber reserves the project's next case number. Numbers are
-// never reused, even when the transaction that took one later fails for
-// another reason and retries.
+// NextCaseNumber reserves the project's next case number inside the
+// caller's transaction: a committed case keeps its number for ever, and a
+// rolled-back reservation is returned, so keys have neither reuse nor gaps.
 func (t *Tx) NextCaseNumber(ctx context.Context, projectID int64) (int64, error) {
 	var n int64
 	err := t.queryRow(ctx, `UPDATE projects SET next_case_number = next_case_number + 1 WHERE id = $1 RETURNING next_case_number - 1`, projectID).Scan(&n)

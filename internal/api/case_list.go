@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"embargo/internal/cases"
+	"embargo/internal/router"
+	"embargo/internal/store"
+)
+
+// Paging limits shared by every paginated list.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+	maxOffset       = 1 << 31
+	maxQueryLength  = 200
+)
+
+// caseList answers GET /projects/{slug}/cases, newest first. Filters:
+// state (repeatable or comma-separated; "open" stands for every state
+// that still needs work), severity, assignee ("me" or a user ID: cases
+// the user coordinates or is assigned to), q (text in the title or key),
+// limit and offset.
+func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
+	q := r.URL.Query()
+	f := store.CaseFilter{ProjectID: r.Project.ID}
+	err := onlyParams(q, "state", "severity", "assignee", "q", "limit", "offset")
+	if err == nil {
+		f.States, err = stateParam(q["state"])
+	}
+	if err == nil {
+		f.Severity, err = stringParam(q, "severity")
+		if err == nil && f.Severity != "" && !slices.Contains(cases.Severities, f.Severity) {
+			err = invalidParam("severity", "must be one of %s", strings.Join(cases.Severities, ", "))
+		}
+	}
+	if err == nil {
+		f.AssigneeID, err = assigneeParam(q.Get("assignee"), r)
+		if err == nil && len(q["assignee"]) > 1 {
+			err = invalidParam("assignee", "give it once")
+		}
+	}
+	if err == nil {
+		f.Query, err = stringParam(q, "q")
+		if err == nil && len([]rune(f.Query)) > maxQueryLength {
+			err = invalidParam("q", "is longer than %d characters", maxQueryLength)
+		}
+	}
+	if err == nil {
+		f.Limit, err = intParam(q, "limit", defaultPageSize, 1, maxPageSize)
+	}
+	if err == nil {
+		f.Offset, err = intParam(q, "offset", 0, 0, maxOffset)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	cs, more, err := a.Cases.List(r.Context(), f)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	items, err := a.casesOut(r, cs)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var next *int
+	if more {
+		n := f.Offset + len(cs)
+		next = &n
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cases": items, "limit": f.Limit, "offset": f.Offset,
+		"has_more": more, "next_offset": next})
+}
+
+// stateParam flattens repeated and comma-separated states, expanding
+// "open", without duplicates.
+func stateParam(values []string) ([]string, error) {
+	var out []string
+	add := func(s string) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, v := range values {
+		for s := range strings.SplitSeq(v, ",") {
+			s = strings.TrimSpace(s)
+			switch {
+			case s == "":
+			case s == "open":
+				for _, o := range cases.OpenStates {
+					add(o)
+				}
+			case cases.ValidState(s):
+				add(s)
+			default:
+				return nil, invalidParam("state", "unknown state %q; states are open, %s", s, strings.Join(cases.States, ", "))
+			}
+		}
+	}
+	return out, nil
+}
+
+// assigneeParam resolves "me" or a user ID; "" means no filter.
+func assigneeParam(v string, r *router.Request) (int64, error) {
+	switch v {
+	case "":
+		return 0, nil
+	case "me":
+		return r.Actor.UserID, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, invalidParam("assignee", `must be "me" or a user ID`)
+	}
+	return id, nil
+}
+
+// casesOut renders cases with their assignees, loaded in one query.
+func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	assignees, err := a.Cases.Assignees(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]caseJSON, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, caseOut(c, assignees[c.ID]))
+	}
+	return out, nil
+}
+
+// caseOne renders one case with its assignees.
+func (a *api) caseOne(r *router.Request, c *store.Case) (caseJSON, error) {
+	out, err := a.casesOut(r, []*store.Case{c})
+	if err != nil {
+		return caseJSON{}, err
+	}
+	return out[0], nil
+}
