@@ -5,6 +5,7 @@ package authz
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"time"
 
@@ -40,12 +41,14 @@ var (
 type Accounts struct {
 	Store   *store.Store
 	Clock   clock.Clock
-	limiter *Limiter
+	limiter *Limiter // per email and per second-factor user
+	ipLimit *Limiter // per client address: looser, as a team may share one
 }
 
 // NewAccounts returns an Accounts with its sign-in rate limiter.
 func NewAccounts(s *store.Store, c clock.Clock) *Accounts {
-	return &Accounts{Store: s, Clock: c, limiter: NewLimiter(loginPerEmail, loginWindow, c.Now)}
+	return &Accounts{Store: s, Clock: c, limiter: NewLimiter(loginPerEmail, loginWindow, c.Now),
+		ipLimit: NewLimiter(loginPerIP, loginWindow, c.Now)}
 }
 
 func (a *Accounts) now() int64 { return clock.Millis(a.Clock.Now()) }
@@ -195,7 +198,10 @@ func (a *Accounts) Login(ctx context.Context, email, password, remoteAddr, userA
 	if len(email) > 254 || len(password) > 1024 {
 		return "", false, ErrBadCredentials
 	}
-	if !a.limiter.Allow("email:"+email) || !a.limiter.Allow("ip:"+remoteAddr) {
+	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		remoteAddr = host // the port changes with every connection
+	}
+	if !a.limiter.Allow("email:"+email) || !a.ipLimit.Allow("ip:"+remoteAddr) {
 		return "", false, ErrRateLimited
 	}
 	var u *store.User

@@ -194,3 +194,18 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestLoginRateLimitPerAddressIsLooser(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	acc := authz.NewAccounts(s, clock.NewFake(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC)))
+	// A team behind one address signing in one after another is not
+	// locked out by the per-email limit; ports differ per connection.
+	for i := 0; i < 15; i++ {
+		email := "member" + string(rune('a'+i)) + "@example.org"
+		_, _, err := acc.Login(ctx, email, "guess", "192.0.2.7:"+string(rune('1'+i%9))+"000", "test")
+		if errors.Is(err, authz.ErrRateLimited) {
+			t.Fatalf("sign-in %d from a shared address was limited", i+1)
+		}
+	}
+}
