@@ -3,18 +3,64 @@
 package web
 
 import (
-	"net/http"
-
 	"embargo/internal/authz"
 	"embargo/internal/router"
 )
 
-// routes registers every page with the action it requires.
+// routes registers every page with the action it requires. The router
+// loads the project ({slug}) or case ({key}) and authorizes before any
+// handler runs; handlers never check access themselves, they only hide
+// forms the actor could not use.
 func (h *web) routes(rt *router.Router) {
-	rt.Handle("GET", "/{$}", authz.ActionProjectList, h.home)
-}
+	rt.Handle("GET", "/static/{file...}", authz.ActionPublic, h.static)
 
-func (h *web) home(w http.ResponseWriter, r *router.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("Embargo\n"))
+	rt.Handle("GET", "/setup", authz.ActionPublic, h.setupForm)
+	rt.Handle("POST", "/setup", authz.ActionPublic, h.setupSubmit)
+	rt.Handle("GET", "/login", authz.ActionPublic, h.loginForm)
+	rt.Handle("POST", "/login", authz.ActionPublic, h.loginSubmit)
+	rt.Handle("GET", "/login/2fa", authz.ActionPublic, h.login2FAForm)
+	rt.Handle("POST", "/login/2fa", authz.ActionPublic, h.login2FASubmit)
+	// Public, so that a sign-in still owing its second factor can be
+	// abandoned too.
+	rt.Handle("POST", "/logout", authz.ActionPublic, h.logout)
+
+	rt.Handle("GET", "/{$}", authz.ActionProjectList, h.home)
+	rt.Handle("GET", "/projects/new", authz.ActionProjectCreate, h.projectNewForm)
+	rt.Handle("POST", "/projects/new", authz.ActionProjectCreate, h.projectNewSubmit)
+	rt.Handle("GET", "/projects/{slug}", authz.ActionCaseList, h.caseList)
+	rt.Handle("GET", "/projects/{slug}/settings", authz.ActionProjectEdit, h.projectSettingsForm)
+	rt.Handle("POST", "/projects/{slug}/settings", authz.ActionProjectEdit, h.projectSettingsSubmit)
+	rt.Handle("POST", "/projects/{slug}/archive", authz.ActionProjectArchive, h.projectArchive)
+	rt.Handle("POST", "/projects/{slug}/unarchive", authz.ActionProjectArchive, h.projectUnarchive)
+
+	rt.Handle("GET", "/projects/{slug}/members", authz.ActionMemberView, h.memberList)
+	rt.Handle("POST", "/projects/{slug}/members", authz.ActionMemberManage, h.memberAdd)
+	rt.Handle("POST", "/projects/{slug}/members/{user}/role", authz.ActionMemberManage, h.memberRole)
+	rt.Handle("POST", "/projects/{slug}/members/{user}/remove", authz.ActionMemberManage, h.memberRemove)
+	rt.Handle("POST", "/projects/{slug}/invitations", authz.ActionMemberManage, h.invitationCreate)
+	rt.Handle("POST", "/projects/{slug}/invitations/{id}/revoke", authz.ActionMemberManage, h.invitationRevoke)
+	rt.Handle("GET", "/invitations/accept", authz.ActionPublic, h.invitationForm)
+	rt.Handle("POST", "/invitations/accept", authz.ActionPublic, h.invitationAccept)
+
+	rt.Handle("GET", "/projects/{slug}/cases/new", authz.ActionCaseCreate, h.caseNewForm)
+	rt.Handle("POST", "/projects/{slug}/cases/new", authz.ActionCaseCreate, h.caseNewSubmit)
+	rt.Handle("GET", "/cases/{key}", authz.ActionCaseView, h.caseShow)
+	rt.Handle("POST", "/cases/{key}/edit", authz.ActionCaseEdit, h.caseEdit)
+	rt.Handle("POST", "/cases/{key}/assign", authz.ActionCaseEdit, h.caseAssign)
+	rt.Handle("POST", "/cases/{key}/transition", authz.ActionCaseTransition, h.caseTransition)
+	rt.Handle("POST", "/cases/{key}/notes", authz.ActionNoteCreate, h.noteCreate)
+
+	rt.Handle("GET", "/account", authz.ActionSelf, h.account)
+	rt.Handle("POST", "/account/password", authz.ActionSelf, h.accountPassword)
+	rt.Handle("POST", "/account/2fa/begin", authz.ActionSelf, h.totpBegin)
+	rt.Handle("POST", "/account/2fa/confirm", authz.ActionSelf, h.totpConfirm)
+	rt.Handle("POST", "/account/2fa/disable", authz.ActionSelf, h.totpDisable)
+	rt.Handle("POST", "/account/tokens", authz.ActionSelf, h.tokenCreate)
+	rt.Handle("POST", "/account/tokens/{id}/revoke", authz.ActionSelf, h.tokenRevoke)
+
+	rt.Handle("GET", "/admin/users", authz.ActionUserManage, h.adminUsers)
+	rt.Handle("POST", "/admin/users", authz.ActionUserManage, h.adminUserCreate)
+	rt.Handle("POST", "/admin/users/{id}/disable", authz.ActionUserManage, h.adminUserDisable)
+	rt.Handle("POST", "/admin/users/{id}/enable", authz.ActionUserManage, h.adminUserEnable)
+
 }

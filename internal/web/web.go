@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 
-// Package web is Embargo's server-rendered HTML interface.
+// Package web is Embargo's server-rendered HTML interface. Every page is an
+// html/template view embedded in the binary and parsed once at start;
+// every route goes through the router, which authorizes it before a
+// handler runs. Handlers decode the form, call a domain service and either
+// redirect (after a change) or render a view. The pages work without
+// JavaScript; static/app.js only adds confirmations and copy buttons.
 package web
 
 import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"embargo/internal/authz"
 	"embargo/internal/cases"
@@ -33,11 +39,16 @@ type Deps struct {
 
 type web struct {
 	Deps
+	views  *views
+	assets *assets
 }
 
-// Register adds every UI route to mux and returns its router.
+// Register adds every UI route to mux and returns its router. It panics
+// when a template or static file is missing or broken, so a bad build
+// fails at start rather than on the first visit to a page.
 func Register(mux *http.ServeMux, d Deps) *router.Router {
-	h := &web{Deps: d}
+	a := loadAssets()
+	h := &web{Deps: d, assets: a, views: mustParseViews(a)}
 	rt := router.New(mux, d.Store, h.actor, h, d.Log, "")
 	h.routes(rt)
 	return rt
@@ -56,19 +67,35 @@ func (h *web) actor(r *http.Request) (*authz.Actor, error) {
 	return act, err
 }
 
-// Denied renders the router's refusals.
+// Denied renders the router's refusals: strangers are sent to sign in
+// and come back afterwards; everyone else gets a page that says why.
 func (h *web) Denied(w http.ResponseWriter, r *http.Request, actor *authz.Actor, err error) {
 	switch {
 	case errors.Is(err, authz.ErrUnauthenticated):
-		http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
+		// Only a GET can be repeated after signing in; a refused form post
+		// would come back as a GET its route does not answer.
+		next := "/"
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next = r.URL.RequestURI()
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 	case errors.Is(err, router.ErrNotFound):
-		http.Error(w, "Not found.", http.StatusNotFound)
+		h.errorPage(w, r, actor, http.StatusNotFound, "Not found",
+			"There is nothing here, or you do not have access to it.")
+	case errors.Is(err, authz.ErrMFARequired):
+		h.render(w, r, http.StatusForbidden, viewMFARequired, &page{Title: "Two-factor authentication required", Actor: actor})
+	case errors.Is(err, authz.ErrArchived):
+		h.errorPage(w, r, actor, http.StatusConflict, "Project archived",
+			"This project is archived and read-only. A project admin can restore it from the project's case list.")
 	default:
-		http.Error(w, "Forbidden.", http.StatusForbidden)
+		h.errorPage(w, r, actor, http.StatusForbidden, "Not allowed",
+			"Your role does not allow this. Ask a project admin if you need access.")
 	}
 }
 
-// Failed renders an internal error without details.
+// Failed renders an internal error without details; the caller has
+// logged them.
 func (h *web) Failed(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "Internal error.", http.StatusInternalServerError)
+	h.errorPage(w, r, nil, http.StatusInternalServerError, "Something went wrong",
+		"The server could not complete this request. The details are in the server log; try again in a moment.")
 }

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"embargo/internal/authz"
+	"embargo/internal/cases"
+	"embargo/internal/router"
+	"embargo/internal/store"
+)
+
+// historyLimit is how many of a case's events its page shows.
+const historyLimit = 200
+
+// transitionForm is one move the case can make from its current state.
+type transitionForm struct {
+	To    string
+	Label string
+	// NeedsResolution and NeedsReason mark rejection (why, and which kind)
+	// and reopening (why), which the domain refuses without them.
+	NeedsResolution bool
+	NeedsReason     bool
+	Danger          bool
+}
+
+// person is a member offered in the assignment form.
+type person struct {
+	UserID      int64
+	Name        string
+	Email       string
+	Coordinator bool
+	Assigned    bool
+}
+
+// noteView is a note ready to show.
+type noteView struct {
+	Author string
+	At     int64
+	Body   string
+}
+
+// caseShowData is the case page's content.
+type caseShowData struct {
+	Case        *store.Case
+	Coordinator string
+	Assignees   []string
+	Notes       []noteView
+	History     []historyItem
+	Transitions []transitionForm
+	Resolutions []string
+	Severities  []string
+	People      []person
+	// Edit holds the edit form's values: the case's own, or a failed
+	// edit's, which then opens the form again.
+	Edit       url.Values
+	EditOpen   bool
+	EditErrors map[string]string
+	// Failed names the form ("edit", "assign", "transition", "note") a
+	// refused post came from, so its message shows beside it.
+	Failed        string
+	CanEdit       bool
+	CanTransition bool
+	CanNote       bool
+}
+
+// casePage loads everything the case page shows; a nil page means it
+// failed and the error page is already written.
+func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
+	d, err := h.Cases.Get(r.Context(), r.Case.Key, historyLimit)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	// Show the state as loaded with the rest of the page, not as the
+	// router saw it a moment earlier.
+	r.Case = d.Case
+	c := d.Case
+	names := map[int64]string{}
+	for _, m := range d.Members {
+		names[m.UserID] = displayName(m.Name, m.Email)
+	}
+	sd := caseShowData{
+		Case: c, Resolutions: cases.Resolutions, Severities: cases.Severities,
+		CanEdit: can(r, authz.ActionCaseEdit), CanTransition: can(r, authz.ActionCaseTransition),
+		CanNote: can(r, authz.ActionNoteCreate),
+		Edit: url.Values{"title": {c.Title}, "description": {c.Description}, "severity": {c.Severity},
+			"component": {c.Component}},
+	}
+	if c.CoordinatorID != 0 {
+		sd.Coordinator = nameOr(names, c.CoordinatorID)
+	}
+	for _, id := range d.Assignees {
+		sd.Assignees = append(sd.Assignees, nameOr(names, id))
+	}
+	for _, n := range d.Notes {
+		author := n.AuthorName
+		if author == "" {
+			author = "former member"
+		}
+		sd.Notes = append(sd.Notes, noteView{Author: author, At: n.CreatedAt, Body: n.Body})
+	}
+	for _, to := range cases.NextStates(c.State) {
+		sd.Transitions = append(sd.Transitions, transitionForm{To: to, Label: transitionLabel(c.State, to),
+			NeedsResolution: to == cases.StateRejected,
+			NeedsReason:     to == cases.StateRejected || cases.IsReopen(c.State, to),
+			Danger:          to == cases.StateRejected})
+	}
+	for _, m := range d.Members {
+		if m.Role == string(authz.RoleAdmin) || m.Role == string(authz.RoleResponder) {
+			sd.People = append(sd.People, person{UserID: m.UserID, Name: m.Name, Email: m.Email,
+				Coordinator: m.UserID == c.CoordinatorID, Assigned: slices.Contains(d.Assignees, m.UserID)})
+		}
+	}
+	sd.History = describeEvents(d.Events, names)
+	p := projectPage(r, c.Key+": "+c.Title, "Cases")
+	p.Data = sd
+	return p
+}
+
+// caseShow shows a case: its description, people, notes and history, and
+// to responders the forms that change it.
+func (h *web) caseShow(w http.ResponseWriter, r *router.Request) {
+	if p := h.casePage(w, r); p != nil {
+		h.render(w, r.Request, http.StatusOK, viewCaseShow, p)
+	}
+}
+
+// caseFormError shows err beside the case-page form named form.
+func (h *web) caseFormError(w http.ResponseWriter, r *router.Request, form string, err error, fields ...string) {
+	p := h.casePage(w, r)
+	if p == nil {
+		return
+	}
+	d := p.Data.(caseShowData)
+	d.Failed = form
+	// formError fills this map; the edit form reads it through EditErrors
+	// so that its fields are only marked for a failed edit.
+	p.Errors = map[string]string{}
+	if form == "edit" {
+		d.Edit, d.EditOpen, d.EditErrors = r.PostForm, true, p.Errors
+	}
+	p.Data = d
+	p.Form = r.PostForm
+	h.formError(w, r, viewCaseShow, p, err, fields...)
+}
+
+// transitionLabel names the move from → to as a button says it.
+func transitionLabel(from, to string) string {
+	switch to {
+	case cases.StateAcknowledged:
+		return "Acknowledge"
+	case cases.StateTriage:
+		if cases.IsReopen(from, to) {
+			return "Reopen"
+		}
+		return "Start triage"
+	case cases.StateAccepted:
+		return "Accept"
+	case cases.StateRejected:
+		return "Reject"
+	case cases.StateFixing:
+		if from == cases.StateFixReady {
+			return "Back to fixing"
+		}
+		return "Start fixing"
+	case cases.StateFixReady:
+		return "Mark fix ready"
+	case cases.StateDisclosed:
+		return "Mark disclosed"
+	case cases.StateClosed:
+		return "Close"
+	}
+	return "Move to " + to
+}
+
+// displayName is how a member is named on the page: by name, or by
+// email for an account without one.
+func displayName(name, email string) string {
+	if name != "" {
+		return name
+	}
+	return email
+}
+
+// nameOr names user id, or says that they have left the project.
+func nameOr(names map[int64]string, id int64) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return "former member"
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"embargo/internal/audit"
+)
+
+// historyItem is one audit event told in words.
+type historyItem struct {
+	At     int64
+	Actor  string
+	Text   string // complete sentence, starting with the actor
+	Reason string // a reason given with the change, shown after it
+	Kind   string // the event's action, for styling
+}
+
+// caseFields are the content fields a case.update event may carry, in
+// the order a sentence names them.
+var caseFields = []string{"title", "severity", "component", "description"}
+
+// describeEvents turns a case's audit events into history items; names
+// maps user IDs to display names for assignment events.
+func describeEvents(events []*audit.Event, names map[int64]string) []historyItem {
+	out := make([]historyItem, 0, len(events))
+	for _, e := range events {
+		out = append(out, describeEvent(e, names))
+	}
+	return out
+}
+
+// describeEvent tells one event in words.
+func describeEvent(e *audit.Event, names map[int64]string) historyItem {
+	var before, after map[string]any
+	// Events are written by our own code; a malformed one still gets a
+	// line, just a less specific one.
+	_ = json.Unmarshal(e.Before, &before)
+	_ = json.Unmarshal(e.After, &after)
+	it := historyItem{At: e.At, Actor: e.ActorLabel, Kind: strings.ReplaceAll(e.Action, ".", "-")}
+	who := e.ActorLabel
+	switch e.Action {
+	case "case.create":
+		it.Text = who + " created the case"
+	case "case.transition":
+		from, to := str(before["state"]), str(after["state"])
+		it.Text = fmt.Sprintf("%s moved the case from %s → %s", who, from, to)
+		if res := str(after["resolution"]); res != "" {
+			it.Text += " (" + res + ")"
+		}
+		it.Reason = str(after["reason"])
+	case "case.update":
+		var parts []string
+		for _, f := range caseFields {
+			if _, ok := after[f]; !ok {
+				continue
+			}
+			switch f {
+			case "title":
+				parts = append(parts, fmt.Sprintf("the title to “%s”", str(after[f])))
+			case "description":
+				parts = append(parts, "the description")
+			default:
+				parts = append(parts, fmt.Sprintf("the %s from %s → %s", f, orNone(str(before[f])), orNone(str(after[f]))))
+			}
+		}
+		it.Text = who + " changed " + joinWords(parts)
+		if len(parts) == 0 {
+			it.Text = who + " edited the case"
+		}
+	case "case.assign":
+		it.Text = who + " " + describeAssignment(before, after, names)
+	case "note.create":
+		it.Text = who + " added a note"
+	default:
+		it.Text = fmt.Sprintf("%s: %s", who, e.Action)
+	}
+	return it
+}
+
+// describeAssignment says what an assignment changed.
+func describeAssignment(before, after map[string]any, names map[int64]string) string {
+	var parts []string
+	oldC, newC := num(before["coordinator"]), num(after["coordinator"])
+	if oldC != newC {
+		if newC == 0 {
+			parts = append(parts, "removed the coordinator")
+		} else {
+			parts = append(parts, "made "+nameOr(names, newC)+" coordinator")
+		}
+	}
+	oldA, newA := nums(before["assignees"]), nums(after["assignees"])
+	var added, removed []string
+	for _, id := range newA {
+		if !slices.Contains(oldA, id) {
+			added = append(added, nameOr(names, id))
+		}
+	}
+	for _, id := range oldA {
+		if !slices.Contains(newA, id) {
+			removed = append(removed, nameOr(names, id))
+		}
+	}
+	if len(added) > 0 {
+		parts = append(parts, "assigned "+joinWords(added))
+	}
+	if len(removed) > 0 {
+		parts = append(parts, "unassigned "+joinWords(removed))
+	}
+	if len(parts) == 0 {
+		return "saved the assignment unchanged"
+	}
+	return joinWords(parts)
+}
+
+// joinWords joins "a", "b", "c" as "a, b and c".
+func joinWords(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// str reads a JSON string value, or "".
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// orNone shows an empty value as "none".
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// num reads a JSON number as an ID (0 when absent).
+func num(v any) int64 {
+	f, _ := v.(float64)
+	return int64(f)
+}
+
+// nums reads a JSON array of numbers as IDs.
+func nums(v any) []int64 {
+	list, _ := v.([]any)
+	out := make([]int64, 0, len(list))
+	for _, x := range list {
+		out = append(out, num(x))
+	}
+	return out
+}
