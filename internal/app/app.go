@@ -84,9 +84,9 @@ func (a *App) Close() error { return a.Store.Close() }
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	baseURL := a.Config.EffectiveBaseURL()
-	a.Routers = append(a.Routers,
-		web.Register(mux, web.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
-			Clock: a.Clock, Log: a.Log, BaseURL: baseURL, SecureCookies: strings.HasPrefix(baseURL, "https://")}),
+	pages := web.Register(mux, web.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
+		Clock: a.Clock, Log: a.Log, BaseURL: baseURL, SecureCookies: strings.HasPrefix(baseURL, "https://")})
+	a.Routers = append(a.Routers, pages,
 		api.Register(mux, api.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
 			Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
 	)
@@ -116,7 +116,16 @@ func (a *App) routes() http.Handler {
 		metricsHandler.ServeHTTP(w, r.Request)
 	})
 	a.Routers = append(a.Routers, ops)
-	return chain(mux, a.Log, metrics, a.Config.TrustProxy)
+	// Paths no route matches get the UI's styled 404 (the API answers its
+	// own prefix in JSON).
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" && !matchesAnyMethod(mux, r) {
+			pages.NotFound(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	return chain(root, a.Log, metrics, a.Config.TrustProxy)
 }
 
 // Serve listens on the configured address until ctx is cancelled, then
@@ -189,4 +198,17 @@ func (plainResponder) Denied(w http.ResponseWriter, r *http.Request, actor *auth
 
 func (plainResponder) Failed(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "Internal error.", http.StatusInternalServerError)
+}
+
+// matchesAnyMethod reports whether the path has a route for some other
+// method, in which case the mux's 405 is the right answer.
+func matchesAnyMethod(mux *http.ServeMux, r *http.Request) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" {
+			return true
+		}
+	}
+	return false
 }

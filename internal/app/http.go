@@ -82,7 +82,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // chain wraps the mux with, outermost first: panic recovery, security
 // headers, access logging and metrics, and cross-origin request forgery
 // protection for every state-changing request.
-func chain(mux *http.ServeMux, log *slog.Logger, m *metrics, trustProxy bool) http.Handler {
+func chain(mux http.Handler, log *slog.Logger, m *metrics, trustProxy bool) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {

@@ -187,3 +187,13 @@ func plausibleName(v string) bool {
 	}
 	return true
 }
+
+// NotFound answers a request that matched no route in this router's
+// style, for the actor making it.
+func (rt *Router) NotFound(w http.ResponseWriter, r *http.Request) {
+	actor, err := rt.actor(r)
+	if err != nil {
+		actor = authz.Anonymous
+	}
+	rt.respond.Denied(w, r, actor, ErrNotFound)
+}
