@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Command loadgen measures Embargo against its performance targets:
+//
+//   - start-up: "embargo serve" on an empty data directory answers /readyz
+//     within 300 ms, and idles in under 40 MB of resident memory;
+//   - load: with 100,000 cases and 1,000,000 audit events in SQLite, the
+//     case list (first page, one filter) and a case page with 50 events
+//     answer in under 20 ms at the 95th percentile.
+//
+// It builds the real binary, runs it as a separate process on loopback,
+// seeds a data directory through internal/store (cached under -out, since
+// seeding takes minutes), and drives the server with a closed-loop load
+// generator. It prints a Markdown report and writes it to -out/latest.md;
+// bench/RESULTS.md keeps the runs worth keeping. Run it from the module
+// root: go run ./bench/loadgen.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"embargo/internal/authz"
+	"embargo/internal/clock"
+	"embargo/internal/store"
+)
+
+// The targets, from the design.
+const (
+	targetReady = 300 * time.Millisecond
+	targetRSS   = 40 << 20
+	targetP95   = 20 * time.Millisecond
+)
+
+func main() {
+	out := flag.String("out", "bench/out", "directory for the binary, the seeded data and the report")
+	nCases := flag.Int("cases", 100_000, "cases to seed")
+	nEvents := flag.Int64("events", 1_000_000, "audit events to seed in total")
+	reseed := flag.Bool("reseed", false, "seed again even if a matching seed is cached")
+	startupRuns := flag.Int("startup-runs", 10, "start-up measurements on empty data directories")
+	workers := flag.Int("workers", 4, "concurrent closed-loop workers")
+	requests := flag.Int("requests", 5000, "requests measured per scenario (at most)")
+	duration := flag.Duration("duration", 30*time.Second, "time per scenario (at most)")
+	warmup := flag.Int("warmup", 200, "unmeasured requests before each scenario")
+	skipStartup := flag.Bool("skip-startup", false, "skip the start-up measurements")
+	skipLoad := flag.Bool("skip-load", false, "skip seeding and the load test")
+	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("loadgen: ")
+
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	bin, err := build(*out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := &report{command: "go run ./bench/loadgen " + strings.Join(os.Args[1:], " ")}
+	r.machine = machine()
+	if !*skipStartup {
+		r.startup, err = measureStartup(bin, *out, *startupRuns)
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	if !*skipLoad {
+		cfg := loadConfig{Workers: *workers, Requests: *requests, Duration: *duration, Warmup: *warmup}
+		r.load, err = measureLoad(bin, *out, *nCases, *nEvents, *reseed, cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	text := r.markdown()
+	fmt.Print(text)
+	if err := os.WriteFile(filepath.Join(*out, "latest.md"), []byte(text), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// startupResult is the start-up phase's measurements.
+type startupResult struct {
+	Ready []time.Duration
+	RSS   []int64
+}
+
+// measureStartup starts the server runs times, each on a new empty data
+// directory, timing exec → first 200 from /readyz, then reads its idle
+// resident memory after a few requests.
+func measureStartup(bin, out string, runs int) (*startupResult, error) {
+	res := &startupResult{}
+	client := &http.Client{Timeout: 5 * time.Second}
+	for i := range runs {
+		dir := filepath.Join(out, fmt.Sprintf("startup-%d", i))
+		os.RemoveAll(dir)
+		s, err := startServer(bin, dir)
+		if err != nil {
+			return nil, err
+		}
+		res.Ready = append(res.Ready, s.Ready)
+		// A few requests of the kinds a fresh instance gets: health
+		// checks, the sign-in page, the API description.
+		for _, p := range []string{"/readyz", "/healthz", "/login", "/setup", "/api/v1/openapi.json", "/metrics"} {
+			if _, _, err := do(client, s.URL+p, nil); err != nil {
+				s.Stop()
+				return nil, err
+			}
+		}
+		time.Sleep(2 * time.Second) // let the runtime settle, as an idle server would
+		rss, _, err := s.memory()
+		if err != nil {
+			s.Stop()
+			return nil, err
+		}
+		res.RSS = append(res.RSS, rss)
+		if err := s.Stop(); err != nil {
+			return nil, err
+		}
+		os.RemoveAll(dir)
+		os.Remove(dir + ".log")
+		log.Printf("start-up run %d: ready in %s, idle RSS %s", i+1, ms(s.Ready), mib(rss))
+	}
+	return res, nil
+}
+
+// loadResult is the load phase's measurements.
+type loadResult struct {
+	Meta       *seedMeta
+	Cached     bool
+	Ready      time.Duration
+	RSSIdle    int64
+	RSSAfter   int64
+	RSSPeak    int64
+	Config     loadConfig
+	Scenarios  []result
+	ServerLog  string
+	StopClean  bool
+	StopReport string
+}
+
+func measureLoad(bin, out string, nCases int, nEvents int64, reseed bool, cfg loadConfig) (*loadResult, error) {
+	ctx := context.Background()
+	dir := filepath.Join(out, fmt.Sprintf("seed-%d-%d", nCases, nEvents))
+	res := &loadResult{Config: cfg}
+	meta := loadMeta(dir)
+	if meta == nil || reseed {
+		log.Printf("seeding %s: %d cases, %d events", dir, nCases, nEvents)
+		var err error
+		if meta, err = seed(ctx, dir, nCases, nEvents, log.Printf); err != nil {
+			return nil, err
+		}
+	} else {
+		res.Cached = true
+		log.Printf("using the cached seed in %s (seeded %s)", dir, meta.SeededAt.Format(time.RFC3339))
+	}
+	res.Meta = meta
+
+	s, err := startServer(bin, dir)
+	if err != nil {
+		return nil, err
+	}
+	res.Ready = s.Ready
+	session, err := login(ctx, dir, meta)
+	if err != nil {
+		s.Stop()
+		return nil, err
+	}
+	time.Sleep(time.Second)
+	res.RSSIdle, _, _ = s.memory()
+
+	busy := meta.BusyKeys
+	bearer := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+meta.Token) }
+	cookie := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "embargo_session", Value: session}) }
+	scenarios := []scenario{
+		{Name: "case list, API (state=triage, first page)", Auth: bearer,
+			Path: func(int) string { return "/api/v1/projects/" + meta.Project + "/cases?state=triage" }},
+		{Name: "case, API", Auth: bearer,
+			Path: func(i int) string { return "/api/v1/cases/" + busy[i%len(busy)] }},
+		{Name: "case events, API (limit=50)", Auth: bearer,
+			Path: func(i int) string { return "/api/v1/cases/" + busy[i%len(busy)] + "/events?limit=50" }},
+		{Name: "case list page, HTML (state=triage, first page)", Auth: cookie,
+			Path: func(int) string { return "/projects/" + meta.Project + "?state=triage" }},
+		{Name: fmt.Sprintf("case page, HTML (case with %d events)", meta.BusyEvents), Auth: cookie,
+			Path: func(i int) string { return "/cases/" + busy[i%len(busy)] }},
+	}
+	client := newClient(cfg.Workers)
+	for _, sc := range scenarios {
+		r := runScenario(client, s.URL, sc, cfg)
+		if r.Skipped != "" {
+			log.Printf("%s: skipped: %s", r.Name, r.Skipped)
+		} else {
+			log.Printf("%s: p50 %s p95 %s p99 %s, %.0f req/s", r.Name, ms(r.P50), ms(r.P95), ms(r.P99), r.RPS)
+		}
+		res.Scenarios = append(res.Scenarios, r)
+	}
+	res.RSSAfter, res.RSSPeak, _ = s.memory()
+	if err := s.Stop(); err != nil {
+		res.StopReport = err.Error()
+	} else {
+		res.StopClean = true
+	}
+	return res, nil
+}
+
+// login opens a browser session for the seeded admin through the same
+// account code the sign-in form uses, and returns the cookie value.
+func login(ctx context.Context, dir string, meta *seedMeta) (string, error) {
+	s, err := store.Open(ctx, filepath.Join(dir, dbFile))
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	secret, pending, err := authz.NewAccounts(s, clock.Real{}).Login(ctx, meta.Email, meta.Password, "127.0.0.1", "loadgen")
+	if err != nil {
+		return "", fmt.Errorf("sign in the seeded admin: %w", err)
+	}
+	if pending {
+		return "", fmt.Errorf("the seeded admin unexpectedly owes a second factor")
+	}
+	return secret, nil
+}
+
+// report renders the measurements.
+type report struct {
+	command string
+	machine string
+	startup *startupResult
+	load    *loadResult
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("## Run of %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	p("- Machine: %s\n", r.machine)
+	p("- Command: `%s` (from the module root)\n\n", r.command)
+
+	if s := r.startup; s != nil {
+		p("### Start-up on an empty data directory (%d runs)\n\n", len(s.Ready))
+		p("| measure | median | max | target | verdict |\n| --- | --- | --- | --- | --- |\n")
+		readyMed, readyMax := medianMax(s.Ready)
+		p("| exec → first 200 from /readyz | %s | %s | < %s | %s |\n", ms(readyMed), ms(readyMax), ms(targetReady), verdict(readyMax < targetReady))
+		rss := make([]time.Duration, len(s.RSS)) // reuse medianMax on byte counts
+		for i, v := range s.RSS {
+			rss[i] = time.Duration(v)
+		}
+		rssMed, rssMax := medianMax(rss)
+		p("| idle VmRSS after 6 requests and 2 s | %s | %s | < %s | %s |\n\n", mib(int64(rssMed)), mib(int64(rssMax)), mib(targetRSS), verdict(int64(rssMax) < targetRSS))
+	}
+
+	if l := r.load; l != nil {
+		m := l.Meta
+		how := fmt.Sprintf("seeded in %.0f s", m.SeedSeconds)
+		if l.Cached {
+			how = fmt.Sprintf("cached seed from %s (seeding took %.0f s)", m.SeededAt.Format("2006-01-02"), m.SeedSeconds)
+		}
+		p("### Load on a seeded SQLite data directory\n\n")
+		p("- Data: %d cases in one project (%d in triage), %d audit events (hash chain verified after seeding), %d notes; "+
+			"%d busy cases with %d events each; database file %s; %s.\n",
+			m.Cases, m.TriageCases, m.Events, m.Notes, len(m.BusyKeys), m.BusyEvents, mib(m.DBBytes), how)
+		p("- Server: start-up to ready on this data %s; VmRSS %s idle, %s after the load (peak %s); stopped with SIGTERM: %s.\n",
+			ms(l.Ready), mib(l.RSSIdle), mib(l.RSSAfter), mib(l.RSSPeak), cleanStop(l))
+		workers := fmt.Sprintf("%d workers", l.Config.Workers)
+		if l.Config.Workers == 1 {
+			workers = "1 worker"
+		}
+		p("- Load: closed loop on 127.0.0.1, %s, at most %d requests or %s per scenario after %d unmeasured warm-up requests; "+
+			"case requests rotate over the busy cases; times include reading the whole body.\n\n",
+			workers, l.Config.Requests, l.Config.Duration, l.Config.Warmup)
+		p("| scenario | example request | n | errors | p50 | p95 | p99 | max | req/s | body | p95 < %s |\n", ms(targetP95))
+		p("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, s := range l.Scenarios {
+			if s.Skipped != "" {
+				p("| %s | `%s` | – | – | – | – | – | – | – | – | not measured: %s |\n", s.Name, s.Example, s.Skipped)
+				continue
+			}
+			p("| %s | `%s` | %d | %d | %s | %s | %s | %s | %.0f | %s | %s |\n", s.Name, s.Example, s.N, s.Errors,
+				ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max), s.RPS, kib(s.Bytes), verdict(s.P95 < targetP95))
+		}
+		p("\n")
+	}
+	return b.String()
+}
+
+func cleanStop(l *loadResult) string {
+	if l.StopClean {
+		return "exit 0"
+	}
+	return l.StopReport
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+func medianMax(ds []time.Duration) (time.Duration, time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2], s[len(s)-1]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+func mib(n int64) string        { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+func kib(n int64) string        { return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10)) }
+
+// machine describes where the numbers come from.
+func machine() string {
+	cpu := "unknown CPU"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+		f.Close()
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				var kb int64
+				fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+				mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
+			}
+		}
+	}
+	commit := "unknown commit"
+	if b, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		commit = "commit " + strings.TrimSpace(string(b))
+		if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+			commit += " with uncommitted changes"
+		}
+	}
+	return fmt.Sprintf("nproc %d (%s)%s, %s/%s, %s, %s", runtime.NumCPU(), cpu, mem, runtime.GOOS, runtime.GOARCH, runtime.Version(), commit)
+}
