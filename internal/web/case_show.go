@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"embargo/internal/authz"
 	"embargo/internal/cases"
@@ -13,8 +14,9 @@ import (
 	"embargo/internal/store"
 )
 
-// historyLimit is how many of a case's events its page shows.
-const historyLimit = 200
+// historyLimit is how many of a case's events its page shows at once;
+// older ones are a link away (?before=SEQ).
+const historyLimit = 50
 
 // transitionForm is one move the case can make from its current state.
 type transitionForm struct {
@@ -50,6 +52,9 @@ type caseShowData struct {
 	Assignees   []string
 	Notes       []noteView
 	History     []historyItem
+	// OlderThan, when set, is the oldest shown event's seq: more exist.
+	OlderThan   int64
+	Paged       bool // showing an older page of the history
 	Transitions []transitionForm
 	Resolutions []string
 	Severities  []string
@@ -70,10 +75,23 @@ type caseShowData struct {
 // casePage loads everything the case page shows; a nil page means it
 // failed and the error page is already written.
 func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
-	d, err := h.Cases.Get(r.Context(), r.Case.Key, historyLimit)
+	// One more than shown tells whether older events exist.
+	d, err := h.Cases.Get(r.Context(), r.Case.Key, historyLimit+1)
 	if err != nil {
 		h.fail(w, r, err)
 		return nil
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	if before > 0 {
+		if d.Events, err = h.Cases.Events(r.Context(), d.Case.ID, before, historyLimit+1); err != nil {
+			h.fail(w, r, err)
+			return nil
+		}
+	}
+	var olderThan int64
+	if len(d.Events) > historyLimit {
+		d.Events = d.Events[:historyLimit]
+		olderThan = d.Events[historyLimit-1].Seq
 	}
 	// Show the state as loaded with the rest of the page, not as the
 	// router saw it a moment earlier.
@@ -116,6 +134,7 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		}
 	}
 	sd.History = describeEvents(d.Events, names)
+	sd.OlderThan, sd.Paged = olderThan, before > 0
 	p := projectPage(r, c.Key+": "+c.Title, "Cases")
 	p.Data = sd
 	return p
