@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,7 +89,12 @@ func TestBrowserCaseWorkflow(t *testing.T) {
 	if urlPath(t, p.URL) != "/cases/ACME-1" {
 		t.Errorf("adding a note should come back to /cases/ACME-1, got %s (status %d)", p.URL, p.Status)
 	}
-	shot := filepath.Join(t.TempDir(), "case-ACME-1.png")
+	// EMBARGO_E2E_SCREENSHOTS keeps the screenshot for a person to look at.
+	dir := os.Getenv("EMBARGO_E2E_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	shot := filepath.Join(dir, "case-ACME-1.png")
 	b.screenshot(shot)
 	t.Logf("screenshot of the case page: %s", shot)
 
