@@ -181,6 +181,12 @@ func Known(action Action) bool {
 	return ok
 }
 
+// IsPublic reports whether anyone, signed in or not, may do action.
+func IsPublic(action Action) bool {
+	r, ok := policy[action]
+	return ok && r.who == anyone
+}
+
 // ResourceKindOf returns the kind of resource action applies to.
 func ResourceKindOf(action Action) ResourceKind {
 	return policy[action].kind

@@ -28,6 +28,7 @@ func TestCanMatrix(t *testing.T) {
 		want   want
 	}{
 		{ActionPublic, Instance, want{true, true, true, true, true, true}},
+		{ActionProjectPublic, project, want{true, true, true, true, true, true}},
 		{ActionSelf, Instance, want{false, true, true, true, true, true}},
 		{ActionUserManage, Instance, want{false, false, true, false, false, false}},
 		{ActionProjectCreate, Instance, want{false, false, true, false, false, false}},

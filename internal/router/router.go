@@ -135,7 +135,7 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		})
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		if !actor.Authenticated() {
+		if !actor.Authenticated() && !authz.IsPublic(action) {
 			// Strangers learn nothing, not even whether the thing exists.
 			rt.respond.Denied(w, r, actor, authz.ErrUnauthenticated)
 			return
