@@ -129,6 +129,7 @@ type rule struct {
 // The actions. Each has exactly one rule in policy below.
 const (
 	ActionPublic         Action = "public"          // pages anyone may see
+	ActionProjectPublic  Action = "project.public"  // a project's public face: policy, key, report form
 	ActionSelf           Action = "self"            // the signed-in user's own account
 	ActionUserManage     Action = "user.manage"     // instance users
 	ActionProjectCreate  Action = "project.create"  //
@@ -148,6 +149,7 @@ const (
 
 var policy = map[Action]rule{
 	ActionPublic:         {who: anyone, kind: KindInstance},
+	ActionProjectPublic:  {who: anyone, kind: KindProject},
 	ActionSelf:           {who: signedIn, kind: KindInstance},
 	ActionUserManage:     {who: instanceAdmin, kind: KindInstance},
 	ActionProjectCreate:  {who: instanceAdmin, kind: KindInstance},
