@@ -21,6 +21,8 @@ import (
 	"embargo/internal/authz"
 	"embargo/internal/cases"
 	"embargo/internal/clock"
+	"embargo/internal/intake"
+	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
 	"embargo/internal/store"
@@ -36,9 +38,13 @@ type Deps struct {
 	Accounts *authz.Accounts
 	Projects *projects.Service
 	Cases    *cases.Service
+	Intake   *intake.Service
+	Gate     *intake.Gate // rate limits on reports
 	Clock    clock.Clock
 	Log      *slog.Logger
 	BaseURL  string
+	// Keys holds the projects' OpenPGP keys.
+	Keys *pgp.Keys
 }
 
 type api struct {

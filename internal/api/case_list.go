@@ -123,7 +123,8 @@ func assigneeParam(v string, r *router.Request) (int64, error) {
 	return id, nil
 }
 
-// casesOut renders cases with their assignees, loaded in one query.
+// casesOut renders cases with their assignees, CVSS scores and CWEs,
+// each loaded in one query.
 func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) {
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
@@ -133,9 +134,13 @@ func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) 
 	if err != nil {
 		return nil, err
 	}
+	scores, cwes, err := a.Cases.Classifications(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]caseJSON, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, caseOut(c, assignees[c.ID]))
+		out = append(out, classified(caseOut(c, assignees[c.ID]), scores[c.ID], cwes[c.ID]))
 	}
 	return out, nil
 }

@@ -105,6 +105,8 @@ type caseJSON struct {
 	CreatedBy     optionalID `json:"created_by"`
 	CreatedAt     timestamp  `json:"created_at"`
 	UpdatedAt     timestamp  `json:"updated_at"`
+	CVSS          *cvssJSON  `json:"cvss"`    // null when the case has no score
+	CWEIDs        []string   `json:"cwe_ids"` // "CWE-79", ascending
 }
 
 func caseOut(c *store.Case, assignees []int64) caseJSON {
@@ -118,7 +120,8 @@ func caseOut(c *store.Case, assignees []int64) caseJSON {
 	return caseJSON{ID: c.ID, Key: c.Key, Number: c.Number, Project: c.ProjectSlug, Title: c.Title,
 		Description: c.Description, Severity: c.Severity, Component: c.Component, State: c.State,
 		Resolution: optionalString(c.Resolution), NextStates: next, CoordinatorID: optionalID(c.CoordinatorID),
-		AssigneeIDs: assignees, CreatedBy: optionalID(c.CreatedBy), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt)}
+		AssigneeIDs: assignees, CreatedBy: optionalID(c.CreatedBy), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt),
+		CWEIDs: []string{}}
 }
 
 type noteJSON struct {

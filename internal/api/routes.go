@@ -14,6 +14,7 @@ import (
 func (a *api) routes(rt *router.Router) {
 	rt.Handle("GET", "/openapi.json", authz.ActionPublic, a.openAPI)
 	rt.Handle("GET", "/me", authz.ActionSelf, a.meShow)
+	rt.Handle("GET", "/cwe", authz.ActionSelf, a.cweSearch)
 
 	rt.Handle("GET", "/projects", authz.ActionProjectList, a.projectList)
 	rt.Handle("POST", "/projects", authz.ActionProjectCreate, a.projectCreate)
@@ -21,6 +22,8 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("PATCH", "/projects/{slug}", authz.ActionProjectEdit, a.projectUpdate)
 	rt.Handle("POST", "/projects/{slug}/archive", authz.ActionProjectArchive, a.projectArchive)
 	rt.Handle("POST", "/projects/{slug}/unarchive", authz.ActionProjectArchive, a.projectUnarchive)
+	rt.Handle("GET", "/projects/{slug}/pgp-key", authz.ActionProjectView, a.pgpKeyShow)
+	rt.Handle("POST", "/projects/{slug}/pgp-key", authz.ActionProjectEdit, a.pgpKeySet)
 
 	rt.Handle("GET", "/projects/{slug}/members", authz.ActionMemberView, a.memberList)
 	rt.Handle("PUT", "/projects/{slug}/members", authz.ActionMemberManage, a.memberSet)
@@ -38,6 +41,10 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("GET", "/cases/{key}/notes", authz.ActionCaseView, a.noteList)
 	rt.Handle("POST", "/cases/{key}/notes", authz.ActionNoteCreate, a.noteCreate)
 	rt.Handle("GET", "/cases/{key}/events", authz.ActionCaseView, a.eventList)
+	rt.Handle("GET", "/cases/{key}/messages", authz.ActionCaseView, a.messageList)
+	rt.Handle("POST", "/cases/{key}/messages", authz.ActionThreadReply, a.messageCreate)
+	rt.Handle("POST", "/cases/{key}/reporter-link", authz.ActionReporterLink, a.reporterLinkSet)
+	rt.Handle("POST", "/projects/{slug}/reports", authz.ActionProjectPublic, a.reportCreate)
 
 	rt.Handle("GET", "/users", authz.ActionUserManage, a.userList)
 	rt.Handle("POST", "/users", authz.ActionUserManage, a.userCreate)

@@ -21,8 +21,11 @@ import (
 	"embargo/internal/cases"
 	"embargo/internal/clock"
 	"embargo/internal/config"
+	"embargo/internal/intake"
+	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
+	"embargo/internal/secrets"
 	"embargo/internal/store"
 	"embargo/internal/web"
 )
@@ -39,6 +42,14 @@ type App struct {
 	Accounts *authz.Accounts
 	Projects *projects.Service
 	Cases    *cases.Service
+	// Secrets holds the sealing key for secrets at rest, loaded on first use.
+	Secrets *secrets.Lazy
+	// Keys holds the projects' and the instance's OpenPGP keys.
+	Keys *pgp.Keys
+	// Intake receives reports and runs the reporter thread; Gate holds
+	// its rate limits, shared by the report form and the report API.
+	Intake *intake.Service
+	Gate   *intake.Gate
 	// Routers are the UI's and the API's guarded routes, for inspection.
 	Routers []*router.Router
 	Handler http.Handler
@@ -56,7 +67,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Cl
 	} else if len(applied) > 0 {
 		log.Info("database migrated", "engine", s.Engine(), "versions", applied)
 	}
-	return Build(cfg, s, log, clk), nil
+	a := Build(cfg, s, log, clk)
+	// Load the sealing key now, so a bad key file fails the start rather
+	// than the first report.
+	if _, err := a.Secrets.Sealer(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // OpenStore opens the configured database without migrating it.
@@ -74,6 +92,10 @@ func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock
 	a.Accounts = authz.NewAccounts(s, clk)
 	a.Projects = &projects.Service{Store: s, Clock: clk}
 	a.Cases = &cases.Service{Store: s, Clock: clk}
+	a.Secrets = &secrets.Lazy{SecretKey: cfg.SecretKey, DataDir: cfg.DataDir, Shared: s.Engine() == store.Postgres, Log: log}
+	a.Keys = &pgp.Keys{Store: s, Clock: clk, Sealer: a.Secrets.Sealer, BaseURL: cfg.EffectiveBaseURL()}
+	a.Intake = &intake.Service{Store: s, Clock: clk, Cases: a.Cases, Decrypter: a.Keys}
+	a.Gate = intake.NewGate(clk)
 	a.Handler = a.routes()
 	return a
 }
@@ -84,11 +106,12 @@ func (a *App) Close() error { return a.Store.Close() }
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	baseURL := a.Config.EffectiveBaseURL()
-	pages := web.Register(mux, web.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
+	pages := web.Register(mux, web.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases, Keys: a.Keys,
+		Intake: a.Intake, Gate: a.Gate,
 		Clock: a.Clock, Log: a.Log, BaseURL: baseURL, SecureCookies: strings.HasPrefix(baseURL, "https://")})
 	a.Routers = append(a.Routers, pages,
-		api.Register(mux, api.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases,
-			Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
+		api.Register(mux, api.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases, Keys: a.Keys,
+			Intake: a.Intake, Gate: a.Gate, Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
 	)
 	metrics := newMetrics()
 	// Operational endpoints go through the same gate as every page, as

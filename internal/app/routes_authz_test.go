@@ -18,6 +18,7 @@ import (
 	"embargo/internal/cases"
 	"embargo/internal/clock"
 	"embargo/internal/config"
+	"embargo/internal/intake"
 	"embargo/internal/projects"
 	"embargo/internal/store"
 	"embargo/internal/store/storetest"
@@ -84,6 +85,13 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		if _, err := a.Cases.AddNote(ctx, leadActor, "ACME-1", secretNote); err != nil {
 			t.Fatal(err)
 		}
+		// ACME-2 came from a report: its reporter holds a link to it, and
+		// to nothing else.
+		receipt, err := a.Intake.Submit(ctx, acme, intake.Report{Title: "Reported issue", Description: "from outside"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reporterActor := &authz.Actor{Via: "reporter", ReporterCaseID: receipt.Case.ID}
 
 		// Credentials are written straight to the store: a fresh session per
 		// request keeps routes such as sign-out from affecting later checks.
@@ -107,7 +115,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		}
 		users := map[string]*store.User{"instance admin": instAdmin, "project admin": lead,
 			"responder": responder, "viewer": viewer, "outsider": outsider}
-		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin"}
+		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin", "reporter"}
 		tokens := map[string]string{}
 		for name, u := range users {
 			tokens[name] = newToken(u)
@@ -116,6 +124,9 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		actorFor := func(name string) *authz.Actor {
 			if name == "public" {
 				return authz.Anonymous
+			}
+			if name == "reporter" {
+				return reporterActor
 			}
 			act, err := a.Accounts.TokenActor(ctx, tokens[name])
 			if err != nil {
@@ -127,14 +138,25 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		caseRes := authz.Resource{Kind: authz.KindCase, ProjectID: acme.ID, CaseID: 1}
 
 		wildcard := regexp.MustCompile(`\{([a-z_]+)(\.\.\.)?\}`)
-		fill := func(pattern string) string {
+		// Only the reporter holds the reporter link; everyone else tries one
+		// that does not exist. The reporter tries team routes on their own
+		// case, which they still may not use.
+		fill := func(pattern, role string) string {
 			p := strings.TrimSuffix(pattern, "{$}")
 			return wildcard.ReplaceAllStringFunc(p, func(w string) string {
 				switch name := wildcard.FindStringSubmatch(w)[1]; name {
 				case "slug":
 					return "acme"
 				case "key":
+					if role == "reporter" {
+						return receipt.Case.Key
+					}
 					return "ACME-1"
+				case "token":
+					if role == "reporter" {
+						return receipt.Token
+					}
+					return authz.ReporterLinkPrefix + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 				case "file":
 					return "nonexistent.css"
 				default:
@@ -162,6 +184,10 @@ func TestEveryRouteEveryRole(t *testing.T) {
 				}
 				isAPI := strings.HasPrefix(r.Pattern, "/api/")
 				for _, name := range roles {
+					res := res
+					if name == "reporter" && res.Kind == authz.KindCase {
+						res.CaseID = receipt.Case.ID
+					}
 					allowed := authz.Can(actorFor(name), r.Action, res) == nil
 					var body io.Reader
 					if r.Method != "GET" && r.Method != "HEAD" {
@@ -171,15 +197,15 @@ func TestEveryRouteEveryRole(t *testing.T) {
 							body = strings.NewReader("")
 						}
 					}
-					req := httptest.NewRequest(r.Method, fill(r.Pattern), body)
+					req := httptest.NewRequest(r.Method, fill(r.Pattern, name), body)
 					if isAPI {
 						req.Header.Set("Content-Type", "application/json")
-						if name != "public" {
+						if name != "public" && name != "reporter" {
 							req.Header.Set("Authorization", "Bearer "+tokens[name])
 						}
 					} else {
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-						if name != "public" {
+						if name != "public" && name != "reporter" {
 							req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: newSession(users[name])})
 						}
 					}

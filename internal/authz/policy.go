@@ -45,8 +45,16 @@ type Actor struct {
 	// a user).
 	MFA   bool
 	Roles map[int64]Role // project ID → role
-	Via   string         // "session", "token", "cli", "system"
+	Via   string         // "session", "token", "cli", "system", "reporter"
+	// ReporterCaseID is set for whoever holds a case's private reporter
+	// link: that actor may use the reporter portal of that one case and
+	// nothing a team member can do (it has no UserID).
+	ReporterCaseID int64
 }
+
+// ReporterLinkPrefix starts every reporter link token (see NewSecret),
+// so that leaked links are recognisable.
+const ReporterLinkPrefix = "rep_"
 
 // Anonymous is the public.
 var Anonymous = &Actor{}
@@ -118,6 +126,7 @@ const (
 	projectResponder
 	projectAdmin
 	projectAdminOrInstanceAdmin
+	caseReporter // the holder of the case's reporter link, for that case only
 )
 
 type rule struct {
@@ -145,6 +154,10 @@ const (
 	ActionCaseEdit       Action = "case.edit"       // fields and assignment
 	ActionCaseTransition Action = "case.transition" //
 	ActionNoteCreate     Action = "note.create"     //
+	ActionThreadReply    Action = "thread.reply"    // write to the reporter thread
+	ActionReporterLink   Action = "reporter.link"   // revoke and reissue the reporter link
+	ActionPortalView     Action = "portal.view"     // the reporter's view of their own case
+	ActionPortalReply    Action = "portal.reply"    // the reporter writes to the thread, edits credit
 )
 
 var policy = map[Action]rule{
@@ -165,6 +178,10 @@ var policy = map[Action]rule{
 	ActionCaseEdit:       {who: projectResponder, kind: KindCase, write: true},
 	ActionCaseTransition: {who: projectResponder, kind: KindCase, write: true},
 	ActionNoteCreate:     {who: projectResponder, kind: KindCase, write: true},
+	ActionThreadReply:    {who: projectResponder, kind: KindCase, write: true},
+	ActionReporterLink:   {who: projectResponder, kind: KindCase, write: true},
+	ActionPortalView:     {who: caseReporter, kind: KindCase},
+	ActionPortalReply:    {who: caseReporter, kind: KindCase, write: true},
 }
 
 // Actions lists every action the policy knows, sorted.
@@ -189,6 +206,14 @@ func IsPublic(action Action) bool {
 	return ok && r.who == anyone
 }
 
+// IsReporterAction reports whether action is granted only to the holder
+// of a case's reporter link. Such routes resolve their case from the link
+// ({token}), never from a case key.
+func IsReporterAction(action Action) bool {
+	r, ok := policy[action]
+	return ok && r.who == caseReporter
+}
+
 // ResourceKindOf returns the kind of resource action applies to.
 func ResourceKindOf(action Action) ResourceKind {
 	return policy[action].kind
@@ -206,6 +231,17 @@ func Can(actor *Actor, action Action, res Resource) error {
 		actor = Anonymous
 	}
 	if r.who == anyone {
+		return nil
+	}
+	if r.who == caseReporter {
+		// Only the link holder, only for the case the link names; a
+		// signed-in team member is not a reporter.
+		if actor.ReporterCaseID == 0 || res.Kind != KindCase || res.CaseID != actor.ReporterCaseID {
+			return ErrForbidden
+		}
+		if r.write && res.Archived {
+			return ErrArchived
+		}
 		return nil
 	}
 	if !actor.Authenticated() {

@@ -16,34 +16,42 @@ var (
 	actorViewer    = &Actor{UserID: 3, Email: "v@x.test", Roles: map[int64]Role{1: RoleViewer}}
 	actorResponder = &Actor{UserID: 4, Email: "r@x.test", Roles: map[int64]Role{1: RoleResponder}}
 	actorAdmin     = &Actor{UserID: 5, Email: "a@x.test", Roles: map[int64]Role{1: RoleAdmin}}
+	// actorReporter holds the reporter link of case 9 (the case acted on).
+	actorReporter = &Actor{Via: "reporter", ReporterCaseID: 9}
+	// actorOtherReporter holds the link of another case of the project.
+	actorOtherReporter = &Actor{Via: "reporter", ReporterCaseID: 10}
 )
 
 func TestCanMatrix(t *testing.T) {
 	project := Resource{Kind: KindProject, ProjectID: 1}
 	kase := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9}
-	type want struct{ public, outsider, instAdmin, viewer, responder, admin bool }
+	type want struct{ public, outsider, instAdmin, viewer, responder, admin, reporter bool }
 	tests := []struct {
 		action Action
 		res    Resource
 		want   want
 	}{
-		{ActionPublic, Instance, want{true, true, true, true, true, true}},
-		{ActionProjectPublic, project, want{true, true, true, true, true, true}},
-		{ActionSelf, Instance, want{false, true, true, true, true, true}},
-		{ActionUserManage, Instance, want{false, false, true, false, false, false}},
-		{ActionProjectCreate, Instance, want{false, false, true, false, false, false}},
-		{ActionProjectList, Instance, want{false, true, true, true, true, true}},
-		{ActionProjectView, project, want{false, false, false, true, true, true}},
-		{ActionProjectEdit, project, want{false, false, false, false, false, true}},
-		{ActionProjectArchive, project, want{false, false, true, false, false, true}},
-		{ActionMemberView, project, want{false, false, false, true, true, true}},
-		{ActionMemberManage, project, want{false, false, true, false, false, true}},
-		{ActionCaseList, project, want{false, false, false, true, true, true}},
-		{ActionCaseCreate, project, want{false, false, false, false, true, true}},
-		{ActionCaseView, kase, want{false, false, false, true, true, true}},
-		{ActionCaseEdit, kase, want{false, false, false, false, true, true}},
-		{ActionCaseTransition, kase, want{false, false, false, false, true, true}},
-		{ActionNoteCreate, kase, want{false, false, false, false, true, true}},
+		{ActionPublic, Instance, want{true, true, true, true, true, true, true}},
+		{ActionProjectPublic, project, want{true, true, true, true, true, true, true}},
+		{ActionSelf, Instance, want{false, true, true, true, true, true, false}},
+		{ActionUserManage, Instance, want{false, false, true, false, false, false, false}},
+		{ActionProjectCreate, Instance, want{false, false, true, false, false, false, false}},
+		{ActionProjectList, Instance, want{false, true, true, true, true, true, false}},
+		{ActionProjectView, project, want{false, false, false, true, true, true, false}},
+		{ActionProjectEdit, project, want{false, false, false, false, false, true, false}},
+		{ActionProjectArchive, project, want{false, false, true, false, false, true, false}},
+		{ActionMemberView, project, want{false, false, false, true, true, true, false}},
+		{ActionMemberManage, project, want{false, false, true, false, false, true, false}},
+		{ActionCaseList, project, want{false, false, false, true, true, true, false}},
+		{ActionCaseCreate, project, want{false, false, false, false, true, true, false}},
+		{ActionCaseView, kase, want{false, false, false, true, true, true, false}},
+		{ActionCaseEdit, kase, want{false, false, false, false, true, true, false}},
+		{ActionCaseTransition, kase, want{false, false, false, false, true, true, false}},
+		{ActionNoteCreate, kase, want{false, false, false, false, true, true, false}},
+		{ActionThreadReply, kase, want{false, false, false, false, true, true, false}},
+		{ActionReporterLink, kase, want{false, false, false, false, true, true, false}},
+		{ActionPortalView, kase, want{false, false, false, false, false, false, true}},
+		{ActionPortalReply, kase, want{false, false, false, false, false, false, true}},
 	}
 	covered := map[Action]bool{}
 	for _, tc := range tests {
@@ -59,6 +67,9 @@ func TestCanMatrix(t *testing.T) {
 			{"viewer", actorViewer, tc.want.viewer},
 			{"responder", actorResponder, tc.want.responder},
 			{"admin", actorAdmin, tc.want.admin},
+			{"reporter", actorReporter, tc.want.reporter},
+			// Another case's reporter is a stranger here.
+			{"other reporter", actorOtherReporter, tc.want.reporter && ResourceKindOf(tc.action) != KindCase},
 		}
 		for _, a := range actors {
 			err := Can(a.actor, tc.action, tc.res)
@@ -96,6 +107,19 @@ func TestCanProjectRequiresMFA(t *testing.T) {
 	withMFA.MFA = true
 	if err := Can(&withMFA, ActionCaseView, res); err != nil {
 		t.Errorf("with MFA: %v", err)
+	}
+}
+
+func TestCanReporterPortalOnArchivedProject(t *testing.T) {
+	res := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9, Archived: true}
+	if err := Can(actorReporter, ActionPortalView, res); err != nil {
+		t.Errorf("view archived: %v", err)
+	}
+	if err := Can(actorReporter, ActionPortalReply, res); !errors.Is(err, ErrArchived) {
+		t.Errorf("reply archived: %v, want ErrArchived", err)
+	}
+	if err := Can(actorReporter, ActionPortalView, Resource{Kind: KindProject, ProjectID: 1, CaseID: 9}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("project resource: %v, want ErrForbidden", err)
 	}
 }
 

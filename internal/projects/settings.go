@@ -26,6 +26,7 @@ type Settings struct {
 	DefaultEmbargoDays      int            `json:"default_embargo_days"`
 	MaxEmbargoDays          int            `json:"max_embargo_days"`
 	AdvisoryPrefix          string         `json:"advisory_prefix"`
+	SecurityPolicy
 }
 
 // DefaultSettings returns the settings a new project starts with.
@@ -37,6 +38,7 @@ func DefaultSettings() Settings {
 		FixTargetDays:           map[string]int{"critical": 7, "high": 30, "medium": 60, "low": 90},
 		DefaultEmbargoDays:      90,
 		MaxEmbargoDays:          90,
+		SecurityPolicy:          DefaultSecurityPolicy(),
 	}
 }
 
@@ -75,7 +77,7 @@ func (s *Settings) Validate() error {
 	if s.AdvisoryPrefix != "" && !prefixPattern.MatchString(s.AdvisoryPrefix) {
 		return validation.Errorf("advisory_prefix", "must be 2 to 16 capital letters or digits, starting with a letter")
 	}
-	return nil
+	return s.SecurityPolicy.validate()
 }
 
 // ParseSettings decodes stored settings over the defaults, so settings

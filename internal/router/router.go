@@ -3,9 +3,9 @@
 // Package router is the one gate between HTTP and the domain. Every route
 // of the UI and the API is registered here with the authorization action it
 // requires; the router loads the resource the action applies to (the
-// project named by {slug}, the case named by {key}), asks authz.Can, and
-// only then calls the handler. A route without an action cannot be
-// registered.
+// project named by {slug}, the case named by {key}, or the case whose
+// private reporter link is {token}), asks authz.Can, and only then calls
+// the handler. A route without an action cannot be registered.
 package router
 
 import (
@@ -88,12 +88,26 @@ func (rt *Router) Handle(method, pattern string, action authz.Action, h Handler)
 			panic(fmt.Sprintf("router: %s %s: project action %q needs {slug}", method, full, action))
 		}
 	case authz.KindCase:
-		if !strings.Contains(full, "{key}") {
+		if authz.IsReporterAction(action) {
+			if !strings.Contains(full, "{token}") || strings.Contains(full, "{key}") {
+				panic(fmt.Sprintf("router: %s %s: reporter action %q needs {token} and no {key}", method, full, action))
+			}
+		} else if !strings.Contains(full, "{key}") {
 			panic(fmt.Sprintf("router: %s %s: case action %q needs {key}", method, full, action))
 		}
 	}
+	byLink := strings.Contains(full, "{token}")
+	if byLink && !authz.IsReporterAction(action) {
+		// A reporter link makes its holder a reporter; a team route must
+		// never be reachable through one.
+		panic(fmt.Sprintf("router: %s %s: only reporter actions may use {token}", method, full))
+	}
 	rt.routes = append(rt.routes, Route{Method: method, Pattern: full, Action: action})
 	rt.mux.HandleFunc(method+" "+full, func(w http.ResponseWriter, r *http.Request) {
+		if byLink {
+			rt.serveReporter(w, r, action, h)
+			return
+		}
 		rt.serve(w, r, action, kind, h)
 	})
 }
@@ -161,6 +175,44 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 			err = ErrNotFound
 		}
 		rt.respond.Denied(w, r, actor, err)
+		return
+	}
+	h(w, req)
+}
+
+// serveReporter serves a route of the reporter portal: the case is the one
+// whose live reporter link is {token}, and the actor is the holder of that
+// link, whoever else the request's credentials name. An unknown or revoked
+// link is not found, for everyone.
+func (rt *Router) serveReporter(w http.ResponseWriter, r *http.Request, action authz.Action, h Handler) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	if !strings.HasPrefix(token, authz.ReporterLinkPrefix) || !plausibleName(token) {
+		rt.respond.Denied(w, r, authz.Anonymous, ErrNotFound)
+		return
+	}
+	req := &Request{Request: r}
+	err := rt.store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if req.Case, err = tx.CaseByReporterLink(ctx, authz.HashSecret(token)); err != nil {
+			return err
+		}
+		req.Project, err = tx.ProjectByID(ctx, req.Case.ProjectID)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		rt.respond.Denied(w, r, authz.Anonymous, ErrNotFound)
+		return
+	}
+	if err != nil {
+		rt.fail(w, r, "load reporter case", err)
+		return
+	}
+	req.Actor = &authz.Actor{Via: "reporter", ReporterCaseID: req.Case.ID}
+	res := authz.Resource{Kind: authz.KindCase, ProjectID: req.Project.ID, CaseID: req.Case.ID,
+		Archived: req.Project.ArchivedAt != 0}
+	if err := authz.Can(req.Actor, action, res); err != nil {
+		rt.respond.Denied(w, r, req.Actor, err)
 		return
 	}
 	h(w, req)

@@ -31,6 +31,10 @@ func TestHandleRefusesUnguardedRoutes(t *testing.T) {
 		{"project action without slug", "/projects/list", authz.ActionCaseList, true},
 		{"case action without key", "/cases/{id}", authz.ActionCaseView, true},
 		{"case action with key", "/cases/{key}", authz.ActionCaseView, false},
+		{"reporter action with token", "/r/{token}", authz.ActionPortalView, false},
+		{"reporter action with key", "/cases/{key}/portal", authz.ActionPortalView, true},
+		{"team action with token", "/r/{token}/case/{key}", authz.ActionCaseView, true},
+		{"public action with token", "/r/{token}/x", authz.ActionPublic, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

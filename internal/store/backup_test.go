@@ -198,6 +198,22 @@ func populate(t *testing.T, s *store.Store) {
 		if err := tx.AcceptInvitation(ctx, inv1.ID, ben.ID, now+4); err != nil {
 			return err
 		}
+		// OpenPGP keys: sealed bytes that are not text, a key whose creator
+		// is on record and one whose is not.
+		for _, k := range []*store.OpenPGPKey{
+			{ProjectID: acme.ID, Fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567", PublicArmored: "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+				PrivateSealed: []byte{1, 0, 0xff, 0xfe}, CreatedAt: now, CreatedBy: ann.ID},
+			{ProjectID: old.ID, Fingerprint: "FEDCBA9876543210FEDCBA9876543210FEDCBA98", PublicArmored: "k",
+				PrivateSealed: []byte{1}, CreatedAt: now + 1},
+		} {
+			if err := tx.PutProjectKey(ctx, k); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateInstanceKey(ctx, &store.OpenPGPKey{Fingerprint: "AB", PublicArmored: "pub",
+			PrivateSealed: []byte{1, 2, 3}, CreatedAt: now}); err != nil {
+			return err
+		}
 		c1 := &store.Case{Title: oddText, Description: jsonText, Severity: "critical", State: "triage", CoordinatorID: ann.ID, CreatedBy: ben.ID}
 		c2 := &store.Case{Title: "Second", Resolution: "fixed", State: "closed"}
 		for _, c := range []*store.Case{c1, c2} {
@@ -213,6 +229,41 @@ func populate(t *testing.T, s *store.Store) {
 			{CaseID: c1.ID, Body: "system note", CreatedAt: now + 1},
 		} {
 			if err := tx.CreateNote(ctx, n); err != nil {
+				return err
+			}
+		}
+		for _, v := range []*store.CVSS{
+			{CaseID: c1.ID, Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", Version: "3.1", Score: 75, Rating: "High", SetBy: ann.ID, SetAt: now},
+			{CaseID: c1.ID, SetAt: now + 1}, // cleared, by nobody still on record
+		} {
+			if err := tx.AddCVSS(ctx, v); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetCaseCWEs(ctx, c1.ID, []int{79, 787}); err != nil {
+			return err
+		}
+		// A report with a revoked link and one with a live one, a thread
+		// message, and attachments whose bytes are not text.
+		for i, r := range []*store.Report{
+			{CaseID: c1.ID, Reference: "RPT-ONE", Product: oddText, CreditPreference: "name", CreditName: "Ann",
+				AlreadyPublic: true, ShareContact: true, ArrivedEncrypted: true, LinkIssuedAt: now, SubmittedAt: now},
+			{CaseID: c2.ID, Reference: "RPT-TWO", CreditPreference: "none", LinkHash: "link2", LinkIssuedAt: now + 1, SubmittedAt: now},
+		} {
+			r.Steps = jsonText[:i+1]
+			if err := tx.CreateReport(ctx, r); err != nil {
+				return err
+			}
+		}
+		msg := &store.ReportMessage{CaseID: c1.ID, FromReporter: true, Body: oddText, CreatedAt: now}
+		if err := tx.CreateReportMessage(ctx, msg); err != nil {
+			return err
+		}
+		for _, a := range []*store.ReportAttachment{
+			{CaseID: c1.ID, Filename: "poc.bin", ContentType: "application/octet-stream", Size: 4, SHA256: "x", Data: []byte{0, 0xff, 0xfe, 1}, CreatedAt: now},
+			{CaseID: c1.ID, MessageID: msg.ID, Filename: "log.txt", ContentType: "text/plain", Size: 2, SHA256: "y", Data: []byte("ok"), CreatedAt: now},
+		} {
+			if err := tx.CreateReportAttachment(ctx, a); err != nil {
 				return err
 			}
 		}

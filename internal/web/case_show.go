@@ -70,6 +70,11 @@ type caseShowData struct {
 	CanEdit       bool
 	CanTransition bool
 	CanNote       bool
+	// Reporter is the report behind the case and the thread with its
+	// reporter; nil for a case the team opened itself.
+	Reporter *caseReporterData
+	// Classification is the case's CVSS score and history and its CWEs.
+	Classification *classificationView
 }
 
 // casePage loads everything the case page shows; a nil page means it
@@ -135,6 +140,17 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 	}
 	sd.History = describeEvents(d.Events, names)
 	sd.OlderThan, sd.Paged = olderThan, before > 0
+	if sd.Reporter, err = h.caseReporter(r); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	cl, err := h.Cases.Classification(r.Context(), c.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	sd.Classification = newClassificationView(cl)
+	sd.Classification.searchCWE(r.URL.Query().Get("cwe_q"))
 	p := projectPage(r, c.Key+": "+c.Title, "Cases")
 	p.Data = sd
 	return p
@@ -159,8 +175,13 @@ func (h *web) caseFormError(w http.ResponseWriter, r *router.Request, form strin
 	// formError fills this map; the edit form reads it through EditErrors
 	// so that its fields are only marked for a failed edit.
 	p.Errors = map[string]string{}
-	if form == "edit" {
+	switch form {
+	case "edit":
 		d.Edit, d.EditOpen, d.EditErrors = r.PostForm, true, p.Errors
+	case "cvss":
+		d.Classification.CVSSForm = r.PostForm.Get("cvss_vector")
+	case "cwe":
+		d.Classification.CWEForm = r.PostForm.Get("cwe_ids")
 	}
 	p.Data = d
 	p.Form = r.PostForm

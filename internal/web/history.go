@@ -74,6 +74,10 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		}
 	case "case.assign":
 		it.Text = who + " " + describeAssignment(before, after, names)
+	case "case.cvss":
+		it.Text = describeCVSSEvent(who, before, after)
+	case "case.cwe":
+		it.Text = describeCWEEvent(who, after)
 	case "note.create":
 		it.Text = who + " added a note"
 	default:

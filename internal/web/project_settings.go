@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"embargo/internal/authz"
+	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
 	"embargo/internal/validation"
@@ -22,17 +23,21 @@ type settingsData struct {
 	FixSeverities []string
 	CanEdit       bool
 	CanArchive    bool
+	Policy        policyOptions
+	PGPKey        *pgp.PublicKey // nil when the project has none
 }
 
 // settingsFields are the form's inputs, for placing error messages.
 var settingsFields = []string{"name", "description", "require_mfa", "time_zone", "acknowledge_business_days",
 	"assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix"}
 
-// settingsPage starts the settings page for r's project.
-func (h *web) settingsPage(r *router.Request) *page {
+// settingsPage starts the settings page for r's project, showing form f.
+func (h *web) settingsPage(r *router.Request, f url.Values) *page {
 	p := projectPage(r, "Settings · "+r.Project.Name, "Settings")
+	p.Form = f
 	p.Data = settingsData{FixSeverities: fixSeverities,
-		CanEdit: can(r, authz.ActionProjectEdit), CanArchive: can(r, authz.ActionProjectArchive)}
+		CanEdit: can(r, authz.ActionProjectEdit), CanArchive: can(r, authz.ActionProjectArchive),
+		Policy: newPolicyOptions(f), PGPKey: h.settingsPGPKey(r)}
 	return p
 }
 
@@ -43,7 +48,6 @@ func (h *web) projectSettingsForm(w http.ResponseWriter, r *router.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := h.settingsPage(r)
 	f := url.Values{}
 	f.Set("name", r.Project.Name)
 	f.Set("description", r.Project.Description)
@@ -59,7 +63,8 @@ func (h *web) projectSettingsForm(w http.ResponseWriter, r *router.Request) {
 	f.Set("default_embargo_days", strconv.Itoa(s.DefaultEmbargoDays))
 	f.Set("max_embargo_days", strconv.Itoa(s.MaxEmbargoDays))
 	f.Set("advisory_prefix", s.AdvisoryPrefix)
-	p.Form = f
+	setPolicyForm(f, s.SecurityPolicy)
+	p := h.settingsPage(r, f)
 	h.render(w, r.Request, http.StatusOK, viewProjectSetting, p)
 }
 
@@ -75,7 +80,7 @@ func formInt(f url.Values, field, errField string) (int, error) {
 // readSettings decodes the policy part of the settings form.
 func readSettings(f url.Values) (projects.Settings, error) {
 	s := projects.Settings{TimeZone: strings.TrimSpace(f.Get("time_zone")), FixTargetDays: map[string]int{},
-		AdvisoryPrefix: strings.ToUpper(strings.TrimSpace(f.Get("advisory_prefix")))}
+		AdvisoryPrefix: strings.ToUpper(strings.TrimSpace(f.Get("advisory_prefix"))), SecurityPolicy: readPolicyForm(f)}
 	var err error
 	for _, field := range []struct {
 		name string
@@ -106,14 +111,21 @@ func (h *web) projectSettingsSubmit(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	fail := func(err error) {
-		p := h.settingsPage(r)
-		p.Form = r.PostForm
-		h.formError(w, r, viewProjectSetting, p, err, settingsFields...)
+		p := h.settingsPage(r, r.PostForm)
+		h.formError(w, r, viewProjectSetting, p, err, append(settingsFields, policyFields...)...)
 	}
 	s, err := readSettings(r.PostForm)
 	if err != nil {
 		fail(err)
 		return
+	}
+	if !hasPolicySection(r.PostForm) {
+		current, err := projects.ParseSettings(r.Project.Settings)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		s.SecurityPolicy = current.SecurityPolicy
 	}
 	name, desc := r.PostForm.Get("name"), r.PostForm.Get("description")
 	requireMFA := r.PostForm.Get("require_mfa") == "1"

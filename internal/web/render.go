@@ -50,10 +50,16 @@ const (
 	viewCaseShow       view = "case_show"
 	viewAccount        view = "account"
 	viewAdminUsers     view = "admin_users"
+	viewPolicyShow     view = "policy_show"
+	viewReportForm     view = "report_form"
+	viewReportReceipt  view = "report_receipt"
+	viewPortal         view = "portal"
+	viewReporterLink   view = "reporter_link"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
-	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers}
+	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink}
 
 // views holds one parsed template set per view.
 type views struct {
@@ -150,6 +156,9 @@ type page struct {
 	Form   url.Values
 	Errors map[string]string
 	Data   any
+	// Cache replaces Cache-Control: no-store. Only a page that shows
+	// nothing private, rendered for an anonymous visitor, may set it.
+	Cache string
 }
 
 // newPage starts a page for an authorized request.
@@ -162,6 +171,7 @@ func newPage(r *router.Request, title string) *page {
 // put words in the application's mouth.
 var notices = map[string]string{
 	"settings-saved":     "Settings saved.",
+	"pgp-key-saved":      "OpenPGP key saved. Reporters now encrypt to the new key.",
 	"archived":           "Project archived. It is now read-only.",
 	"unarchived":         "Project restored.",
 	"member-added":       "Member added.",
@@ -173,6 +183,9 @@ var notices = map[string]string{
 	"case-moved":         "Case moved.",
 	"case-assigned":      "Assignment saved.",
 	"note-added":         "Note added.",
+	"message-sent":       "Message sent.",
+	"credit-saved":       "Credit preference saved.",
+	"link-revoked":       "Reporter link revoked. The old link no longer works.",
 	"password-changed":   "Password changed. Your other sessions were signed out.",
 	"2fa-disabled":       "Two-factor authentication is off.",
 	"token-revoked":      "Token revoked.",
@@ -207,6 +220,9 @@ func (h *web) render(w http.ResponseWriter, r *http.Request, status int, v view,
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
+	if p.Cache != "" {
+		hd.Set("Cache-Control", p.Cache)
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -17,6 +17,8 @@ import (
 	"embargo/internal/authz"
 	"embargo/internal/cases"
 	"embargo/internal/clock"
+	"embargo/internal/intake"
+	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
 	"embargo/internal/store"
@@ -35,6 +37,12 @@ type Deps struct {
 	Log           *slog.Logger
 	BaseURL       string
 	SecureCookies bool
+	// Keys holds the projects' OpenPGP keys.
+	Keys *pgp.Keys
+	// Intake receives reports and runs the reporter thread; Gate holds
+	// the rate limits of the report form and the reporter portal.
+	Intake *intake.Service
+	Gate   *intake.Gate
 }
 
 type web struct {
