@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make and drop test schemas
 
@@ -612,4 +613,56 @@ func login(t *testing.T, b *browser, baseURL, email, password string) page {
 func logout(t *testing.T, b *browser) page {
 	t.Helper()
 	return b.submit(`form#logout button[type="submit"], form#logout [type="submit"]`)
+}
+
+// upload chooses files (paths on this machine) in the file input matched
+// by the CSS selector.
+func (b *browser) upload(selector string, paths ...string) {
+	b.t.Helper()
+	b.do("choose files for "+selector, chromedp.SetUploadFiles(chromedp.CSS(selector), paths))
+}
+
+// waitVisible waits until the element matched by the CSS selector is
+// shown, such as a control a script reveals.
+func (b *browser) waitVisible(selector string) {
+	b.t.Helper()
+	b.do("wait for "+selector+" to show", chromedp.WaitVisible(chromedp.CSS(selector)))
+}
+
+// checked reports whether the checkbox matched by the CSS selector is
+// ticked now.
+func (b *browser) checked(selector string) bool {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(document.querySelector(`+strconv.Quote(selector)+`) || {}).checked`))
+	if err != nil {
+		b.fatalf("read %s: %v", selector, err)
+	}
+	return ok
+}
+
+// watchRequests records the address of every request the tab makes from
+// now on (documents, scripts, fetches, everything) and returns a function
+// that lists them so far, to check that pages load nothing from other
+// origins.
+func (b *browser) watchRequests() func() []string {
+	b.t.Helper()
+	var mu sync.Mutex
+	var urls []string
+	err := chromedp.Listen(b.ctx, func(ev any) {
+		if ev, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			urls = append(urls, ev.Request.URL)
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		b.t.Fatalf("watch requests: %v", err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), urls...)
+	}
 }

@@ -45,8 +45,9 @@ type server struct {
 }
 
 // startServer runs the binary on a free loopback port against dataDir and
-// waits for /readyz, timing the start-up.
-func startServer(bin, dataDir string) (*server, error) {
+// waits for /readyz, timing the start-up. env adds EMBARGO_* settings
+// (KEY=value) to the otherwise clean environment.
+func startServer(bin, dataDir string, env ...string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func startServer(bin, dataDir string) (*server, error) {
 	}
 	defer logFile.Close()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", dataDir)
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, URL: "http://" + addr, logPath: logPath, done: make(chan struct{})}
 

@@ -34,5 +34,9 @@ func (a *api) caseCreate(w http.ResponseWriter, r *router.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	created(w, "/cases/"+c.Key, caseOut(c, nil))
+	out := caseOut(c, nil)
+	// A new case has no score, triage record or override yet.
+	p := cases.PriorityOf(c, "", "", "")
+	out.Priority, out.PrioritySource = p.Value, p.Source
+	created(w, "/cases/"+c.Key, out)
 }

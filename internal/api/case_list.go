@@ -4,6 +4,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,13 +26,19 @@ const (
 // state (repeatable or comma-separated; "open" stands for every state
 // that still needs work), severity, assignee ("me" or a user ID: cases
 // the user coordinates or is assigned to), q (text in the title or key),
-// limit and offset.
+// include_spam, limit and offset. Cases rejected as spam are left out
+// unless the filter asks for rejected cases or include_spam is true.
 func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
 	q := r.URL.Query()
 	f := store.CaseFilter{ProjectID: r.Project.ID}
-	err := onlyParams(q, "state", "severity", "assignee", "q", "limit", "offset")
+	err := onlyParams(q, "state", "severity", "assignee", "q", "include_spam", "limit", "offset")
 	if err == nil {
 		f.States, err = stateParam(q["state"])
+	}
+	if err == nil {
+		var includeSpam bool
+		includeSpam, err = boolParam(q, "include_spam")
+		f.HideSpam = !includeSpam && !slices.Contains(f.States, cases.StateRejected)
 	}
 	if err == nil {
 		f.Severity, err = stringParam(q, "severity")
@@ -123,8 +130,8 @@ func assigneeParam(v string, r *router.Request) (int64, error) {
 	return id, nil
 }
 
-// casesOut renders cases with their assignees, CVSS scores and CWEs,
-// each loaded in one query.
+// casesOut renders cases with their assignees, CVSS scores, CWEs and
+// priorities, each loaded in a query or few.
 func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) {
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
@@ -138,9 +145,15 @@ func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) 
 	if err != nil {
 		return nil, err
 	}
+	priorities, err := a.Cases.Priorities(r.Context(), cs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]caseJSON, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, classified(caseOut(c, assignees[c.ID]), scores[c.ID], cwes[c.ID]))
+		one := classified(caseOut(c, assignees[c.ID]), scores[c.ID], cwes[c.ID])
+		one.Priority, one.PrioritySource = priorities[c.ID].Value, priorities[c.ID].Source
+		out = append(out, one)
 	}
 	return out, nil
 }
@@ -152,4 +165,18 @@ func (a *api) caseOne(r *router.Request, c *store.Case) (caseJSON, error) {
 		return caseJSON{}, err
 	}
 	return out[0], nil
+}
+
+// boolParam returns the single boolean query parameter name ("true" or
+// "false"; false when absent).
+func boolParam(q url.Values, name string) (bool, error) {
+	v, err := stringParam(q, name)
+	if err != nil || v == "" {
+		return false, err
+	}
+	b, perr := strconv.ParseBool(v)
+	if perr != nil || (v != "true" && v != "false") {
+		return false, invalidParam(name, "must be true or false")
+	}
+	return b, nil
 }

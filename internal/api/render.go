@@ -89,24 +89,26 @@ func projectFull(p *store.Project, actor *authz.Actor) (projectJSON, error) {
 }
 
 type caseJSON struct {
-	ID            int64      `json:"id"`
-	Key           string     `json:"key"`
-	Number        int64      `json:"number"`
-	Project       string     `json:"project"`
-	Title         string     `json:"title"`
-	Description   string     `json:"description"`
-	Severity      string     `json:"severity"`
-	Component     string     `json:"component"`
-	State         string     `json:"state"`
-	Resolution    *string    `json:"resolution"`
-	NextStates    []string   `json:"next_states"`
-	CoordinatorID optionalID `json:"coordinator_id"`
-	AssigneeIDs   []int64    `json:"assignee_ids"`
-	CreatedBy     optionalID `json:"created_by"`
-	CreatedAt     timestamp  `json:"created_at"`
-	UpdatedAt     timestamp  `json:"updated_at"`
-	CVSS          *cvssJSON  `json:"cvss"`    // null when the case has no score
-	CWEIDs        []string   `json:"cwe_ids"` // "CWE-79", ascending
+	ID             int64      `json:"id"`
+	Key            string     `json:"key"`
+	Number         int64      `json:"number"`
+	Project        string     `json:"project"`
+	Title          string     `json:"title"`
+	Description    string     `json:"description"`
+	Severity       string     `json:"severity"`
+	Component      string     `json:"component"`
+	State          string     `json:"state"`
+	Resolution     *string    `json:"resolution"`
+	NextStates     []string   `json:"next_states"`
+	CoordinatorID  optionalID `json:"coordinator_id"`
+	AssigneeIDs    []int64    `json:"assignee_ids"`
+	CreatedBy      optionalID `json:"created_by"`
+	CreatedAt      timestamp  `json:"created_at"`
+	UpdatedAt      timestamp  `json:"updated_at"`
+	CVSS           *cvssJSON  `json:"cvss"`            // null when the case has no score
+	CWEIDs         []string   `json:"cwe_ids"`         // "CWE-79", ascending
+	Priority       string     `json:"priority"`        // P1..P4
+	PrioritySource string     `json:"priority_source"` // derived or override
 }
 
 func caseOut(c *store.Case, assignees []int64) caseJSON {

@@ -42,7 +42,12 @@ func (a *api) reportCreate(w http.ResponseWriter, r *router.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	rep.ClientAddress = clientIP(r.Request)
 	receipt, err := a.Intake.Submit(r.Context(), r.Project, rep)
+	if errors.Is(err, intake.ErrBlocked) {
+		writeError(w, http.StatusForbidden, "forbidden", intake.BlockedMessage, "")
+		return
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return

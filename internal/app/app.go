@@ -6,6 +6,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"embargo/internal/clock"
 	"embargo/internal/config"
 	"embargo/internal/intake"
+	"embargo/internal/mail"
 	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
@@ -50,6 +53,9 @@ type App struct {
 	// its rate limits, shared by the report form and the report API.
 	Intake *intake.Service
 	Gate   *intake.Gate
+	// Mail delivers the outbox: for now into DATA_DIR/mail-outbox, as
+	// files, never over the network.
+	Mail *mail.Outbox
 	// Routers are the UI's and the API's guarded routes, for inspection.
 	Routers []*router.Router
 	Handler http.Handler
@@ -94,8 +100,11 @@ func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock
 	a.Cases = &cases.Service{Store: s, Clock: clk}
 	a.Secrets = &secrets.Lazy{SecretKey: cfg.SecretKey, DataDir: cfg.DataDir, Shared: s.Engine() == store.Postgres, Log: log}
 	a.Keys = &pgp.Keys{Store: s, Clock: clk, Sealer: a.Secrets.Sealer, BaseURL: cfg.EffectiveBaseURL()}
-	a.Intake = &intake.Service{Store: s, Clock: clk, Cases: a.Cases, Decrypter: a.Keys}
-	a.Gate = intake.NewGate(clk)
+	a.Intake = &intake.Service{Store: s, Clock: clk, Cases: a.Cases, Decrypter: a.Keys, BaseURL: cfg.EffectiveBaseURL()}
+	a.Mail = &mail.Outbox{Store: s, Clock: clk, Dir: filepath.Join(cfg.DataDir, mail.DirName),
+		From: mail.FromAddress(cfg.EffectiveBaseURL()), Log: log}
+	a.Gate = intake.NewGateLimits(clk, cmp.Or(cfg.ReportRatePerAddress, intake.ReportsPerClient),
+		cmp.Or(cfg.ReportRatePerProject, intake.ReportsPerProject))
 	a.Handler = a.routes()
 	return a
 }
@@ -151,8 +160,12 @@ func (a *App) routes() http.Handler {
 	return chain(root, a.Log, metrics, a.Config.TrustProxy)
 }
 
+// mailInterval is how often serve delivers the outbox.
+const mailInterval = 5 * time.Second
+
 // Serve listens on the configured address until ctx is cancelled, then
-// shuts down gracefully within the configured timeout.
+// shuts down gracefully within the configured timeout. Meanwhile it
+// delivers queued mail in the background.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
@@ -178,6 +191,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	mailCtx, stopMail := context.WithCancel(ctx)
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); a.Mail.Run(mailCtx, mailInterval) }()
+	defer func() { stopMail(); <-mailDone }()
 	select {
 	case err := <-errc:
 		return err

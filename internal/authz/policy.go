@@ -156,6 +156,7 @@ const (
 	ActionNoteCreate     Action = "note.create"     //
 	ActionThreadReply    Action = "thread.reply"    // write to the reporter thread
 	ActionReporterLink   Action = "reporter.link"   // revoke and reissue the reporter link
+	ActionCaseSpam       Action = "case.spam"       // reject a report as spam and block its sender
 	ActionPortalView     Action = "portal.view"     // the reporter's view of their own case
 	ActionPortalReply    Action = "portal.reply"    // the reporter writes to the thread, edits credit
 )
@@ -180,6 +181,7 @@ var policy = map[Action]rule{
 	ActionNoteCreate:     {who: projectResponder, kind: KindCase, write: true},
 	ActionThreadReply:    {who: projectResponder, kind: KindCase, write: true},
 	ActionReporterLink:   {who: projectResponder, kind: KindCase, write: true},
+	ActionCaseSpam:       {who: projectResponder, kind: KindCase, write: true},
 	ActionPortalView:     {who: caseReporter, kind: KindCase},
 	ActionPortalReply:    {who: caseReporter, kind: KindCase, write: true},
 }

@@ -50,6 +50,7 @@ func TestCanMatrix(t *testing.T) {
 		{ActionNoteCreate, kase, want{false, false, false, false, true, true, false}},
 		{ActionThreadReply, kase, want{false, false, false, false, true, true, false}},
 		{ActionReporterLink, kase, want{false, false, false, false, true, true, false}},
+		{ActionCaseSpam, kase, want{false, false, false, false, true, true, false}},
 		{ActionPortalView, kase, want{false, false, false, false, false, false, true}},
 		{ActionPortalReply, kase, want{false, false, false, false, false, false, true}},
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // CreateWith opens a new case in project p like Create and, in the same
-// transaction, calls also with the stored case, so that whatever also
+// transaction, calls also with the stored case after recording its
+// creation, so that whatever also
 // writes (a report's details, its attachments) commits or rolls back
 // together with the case and its audit event. The event records action
 // (e.g. "case.create" or "report.create") with extra merged into the
@@ -37,16 +38,19 @@ func (s *Service) CreateWith(ctx context.Context, actor *authz.Actor, p *store.P
 		if err := tx.CreateCase(ctx, c); err != nil {
 			return err
 		}
-		if also != nil {
-			if err := also(tx, c); err != nil {
-				return err
-			}
-		}
 		after := snapshot(c)
 		for k, v := range extra {
 			after[k] = v
 		}
-		return s.record(ctx, tx, actor, action, c, "", "", nil, after)
+		// The creation is recorded first, so that whatever also records
+		// (an automatic acknowledgement) follows it in the history.
+		if err := s.record(ctx, tx, actor, action, c, "", "", nil, after); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, c)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cases: create: %w", err)

@@ -183,6 +183,22 @@ type Transition struct {
 // or reason is a *validation.Error; an illegal move is a
 // *validation.Conflict naming the legal ones.
 func (s *Service) Move(ctx context.Context, actor *authz.Actor, key string, tr Transition) (*store.Case, error) {
+	var c *store.Case
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = s.MoveIn(ctx, tx, actor, key, tr)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// MoveIn is Move inside tx, for domain packages that change a case's
+// state together with what hangs off it (acknowledging a report moves the
+// case and writes to the reporter thread in one transaction).
+func (s *Service) MoveIn(ctx context.Context, tx *store.Tx, actor *authz.Actor, key string, tr Transition) (*store.Case, error) {
 	to := strings.TrimSpace(tr.To)
 	if !ValidState(to) {
 		return nil, validation.Errorf("to", "unknown state %q; states are %s", tr.To, strings.Join(States, ", "))
@@ -191,44 +207,40 @@ func (s *Service) Move(ctx context.Context, actor *authz.Actor, key string, tr T
 	if err != nil {
 		return nil, err
 	}
-	var c *store.Case
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		if c, err = load(ctx, tx, key); err != nil {
-			return err
-		}
-		from := c.State
-		if !CanTransition(from, to) {
-			next := NextStates(from)
-			return validation.Conflictf("a case cannot move from %s to %s; from %s it can move to %s",
-				from, to, from, strings.Join(next, ", "))
-		}
-		resolution := ""
-		if to == StateRejected {
-			if err := validation.OneOf("resolution", tr.Resolution, Resolutions...); err != nil {
-				return err
-			}
-			resolution = tr.Resolution
-			if reason == "" {
-				return validation.Errorf("reason", "is required when rejecting a case")
-			}
-		}
-		if IsReopen(from, to) && reason == "" {
-			return validation.Errorf("reason", "is required when reopening a case")
-		}
-		before := map[string]any{"state": from, "resolution": c.Resolution}
-		c.State, c.Resolution = to, resolution
-		c.UpdatedAt = clock.Millis(s.Clock.Now())
-		if err := tx.UpdateCase(ctx, c); err != nil {
-			return err
-		}
-		after := map[string]any{"state": to, "resolution": resolution}
-		if reason != "" {
-			after["reason"] = reason
-		}
-		return s.record(ctx, tx, actor, "case.transition", c, "", "", before, after)
-	})
+	c, err := load(ctx, tx, key)
 	if err != nil {
+		return nil, err
+	}
+	from := c.State
+	if !CanTransition(from, to) {
+		next := NextStates(from)
+		return nil, validation.Conflictf("a case cannot move from %s to %s; from %s it can move to %s",
+			from, to, from, strings.Join(next, ", "))
+	}
+	resolution := ""
+	if to == StateRejected {
+		if err := validation.OneOf("resolution", tr.Resolution, Resolutions...); err != nil {
+			return nil, err
+		}
+		resolution = tr.Resolution
+		if reason == "" {
+			return nil, validation.Errorf("reason", "is required when rejecting a case")
+		}
+	}
+	if IsReopen(from, to) && reason == "" {
+		return nil, validation.Errorf("reason", "is required when reopening a case")
+	}
+	before := map[string]any{"state": from, "resolution": c.Resolution}
+	c.State, c.Resolution = to, resolution
+	c.UpdatedAt = clock.Millis(s.Clock.Now())
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return nil, err
+	}
+	after := map[string]any{"state": to, "resolution": resolution}
+	if reason != "" {
+		after["reason"] = reason
+	}
+	if err := s.record(ctx, tx, actor, "case.transition", c, "", "", before, after); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -53,3 +53,18 @@ func FromMillis(ms int64) time.Time {
 	}
 	return time.UnixMilli(ms).UTC()
 }
+
+// AddBusinessDays returns t plus n business days (Monday to Friday) in
+// loc, at the same local time of day. A time on a weekend is counted from
+// the next working day, and "the same local time" holds across daylight
+// saving changes. Public holidays are not known and count as business days.
+func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
+	d := t.In(loc)
+	for n > 0 {
+		d = d.AddDate(0, 0, 1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return d
+}

@@ -81,6 +81,12 @@ type Config struct {
 	TrustProxy bool
 	// ShutdownTimeout bounds graceful shutdown; always positive.
 	ShutdownTimeout time.Duration
+	// ReportRatePerAddress is how many reports one client address may
+	// send per hour; always positive.
+	ReportRatePerAddress int
+	// ReportRatePerProject is how many reports one project accepts per
+	// hour from all senders together; always positive.
+	ReportRatePerProject int
 }
 
 // flagValue is the flag.Value for an option. It keeps the raw string so

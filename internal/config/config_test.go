@@ -57,6 +57,9 @@ func TestLoadDefaults(t *testing.T) {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		ShutdownTimeout: 15 * time.Second,
+
+		ReportRatePerAddress: 10,
+		ReportRatePerProject: 60,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -123,6 +126,8 @@ func TestLoadAllSettings(t *testing.T) {
 		"-log-format", "json",
 		"-trust-proxy",
 		"-shutdown-timeout", "1m30s",
+		"-report-rate-per-address", "5",
+		"-report-rate-per-project", "1000",
 	}
 	c, err := Load(parsed(t, args), envFunc(map[string]string{"EMBARGO_SECRET_KEY": testKey}))
 	if err != nil {
@@ -138,6 +143,9 @@ func TestLoadAllSettings(t *testing.T) {
 		SecretKey:       testKey,
 		TrustProxy:      true,
 		ShutdownTimeout: 90 * time.Second,
+
+		ReportRatePerAddress: 5,
+		ReportRatePerProject: 1000,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -173,6 +181,10 @@ func TestLoadValidation(t *testing.T) {
 		{"trust proxy", nil, map[string]string{"EMBARGO_TRUST_PROXY": "maybe"}, `config: EMBARGO_TRUST_PROXY: invalid boolean "maybe"`},
 		{"timeout unit", nil, map[string]string{"EMBARGO_SHUTDOWN_TIMEOUT": "15"}, `config: EMBARGO_SHUTDOWN_TIMEOUT: invalid duration "15"`},
 		{"timeout negative", nil, map[string]string{"EMBARGO_SHUTDOWN_TIMEOUT": "-1s"}, "must be positive"},
+		{"address rate not a number", nil, map[string]string{"EMBARGO_REPORT_RATE_PER_ADDRESS": "ten"}, `config: EMBARGO_REPORT_RATE_PER_ADDRESS: invalid number "ten"`},
+		{"address rate zero", nil, map[string]string{"EMBARGO_REPORT_RATE_PER_ADDRESS": "0"}, "must be positive"},
+		{"project rate negative", []string{"-report-rate-per-project", "-5"}, nil, `config: flag -report-rate-per-project: invalid number "-5": must be positive`},
+		{"project rate fraction", nil, map[string]string{"EMBARGO_REPORT_RATE_PER_PROJECT": "1.5"}, `invalid number "1.5"`},
 		{"secret key short", nil, map[string]string{"EMBARGO_SECRET_KEY": "hunter2"}, "config: EMBARGO_SECRET_KEY: secret key is 7 characters, want at least 32"},
 	}
 	for _, tt := range tests {
@@ -466,6 +478,9 @@ func TestDump(t *testing.T) {
 		SecretKey:       testKey,
 		TrustProxy:      true,
 		ShutdownTimeout: 15 * time.Second,
+
+		ReportRatePerAddress: 10,
+		ReportRatePerProject: 60,
 	}
 	want := []string{
 		"EMBARGO_CONFIG=/etc/embargo.conf",
@@ -478,6 +493,8 @@ func TestDump(t *testing.T) {
 		"EMBARGO_SECRET_KEY=********",
 		"EMBARGO_TRUST_PROXY=true",
 		"EMBARGO_SHUTDOWN_TIMEOUT=15s",
+		"EMBARGO_REPORT_RATE_PER_ADDRESS=10",
+		"EMBARGO_REPORT_RATE_PER_PROJECT=60",
 	}
 	if diff := cmp.Diff(want, c.Dump()); diff != "" {
 		t.Errorf("Dump() mismatch (-want +got):\n%s", diff)

@@ -27,6 +27,9 @@ const (
 	KeySecretKey       = "secret-key"
 	KeyTrustProxy      = "trust-proxy"
 	KeyShutdownTimeout = "shutdown-timeout"
+
+	KeyReportRatePerAddress = "report-rate-per-address"
+	KeyReportRatePerProject = "report-rate-per-project"
 )
 
 // envPrefix namespaces every environment variable, so that Embargo never
@@ -171,6 +174,26 @@ var options = []Option{
 			c.ShutdownTimeout, _ = time.ParseDuration(v)
 		},
 		get: func(c *Config) string { return c.ShutdownTimeout.String() },
+	},
+	{
+		Key:      KeyReportRatePerAddress,
+		Default:  "10",
+		Usage:    "reports accepted per hour from one client address (report form and API)",
+		Validate: validatePositiveInt,
+		set: func(c *Config, v string) {
+			c.ReportRatePerAddress, _ = strconv.Atoi(v)
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.ReportRatePerAddress) },
+	},
+	{
+		Key:      KeyReportRatePerProject,
+		Default:  "60",
+		Usage:    "reports accepted per hour by one project from all senders together",
+		Validate: validatePositiveInt,
+		set: func(c *Config, v string) {
+			c.ReportRatePerProject, _ = strconv.Atoi(v)
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.ReportRatePerProject) },
 	},
 }
 
@@ -331,6 +354,18 @@ func validateSecretKey(v string) error {
 func validateBool(v string) error {
 	if _, err := strconv.ParseBool(v); err != nil {
 		return fmt.Errorf("invalid boolean %q: want true or false", v)
+	}
+	return nil
+}
+
+// validatePositiveInt accepts a decimal integer of at least 1.
+func validatePositiveInt(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("invalid number %q: want a whole number such as 60", v)
+	}
+	if n < 1 {
+		return fmt.Errorf("invalid number %q: must be positive", v)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,31 +48,6 @@ func TestSniffTypeIgnoresClaims(t *testing.T) {
 	for in, want := range tests {
 		if got := SniffType([]byte(in)); got != want {
 			t.Errorf("SniffType(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestAddBusinessDays(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip("no time zone data")
-	}
-	tests := []struct {
-		name string
-		at   time.Time
-		n    int
-		loc  *time.Location
-		want time.Time
-	}{
-		{"Monday + 3", time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC), 3, time.UTC, time.Date(2026, 5, 7, 10, 0, 0, 0, time.UTC)},
-		{"Thursday + 3 skips the weekend", time.Date(2026, 5, 7, 10, 0, 0, 0, time.UTC), 3, time.UTC, time.Date(2026, 5, 12, 10, 0, 0, 0, time.UTC)},
-		{"Saturday + 1 is Monday", time.Date(2026, 5, 9, 10, 0, 0, 0, time.UTC), 1, time.UTC, time.Date(2026, 5, 11, 10, 0, 0, 0, time.UTC)},
-		// 23:30 UTC on Friday is already Saturday in Berlin.
-		{"in the project's zone", time.Date(2026, 5, 8, 23, 30, 0, 0, time.UTC), 1, berlin, time.Date(2026, 5, 11, 1, 30, 0, 0, berlin)},
-	}
-	for _, tc := range tests {
-		if got := AddBusinessDays(tc.at, tc.n, tc.loc); !got.Equal(tc.want) {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

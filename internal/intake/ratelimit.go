@@ -10,7 +10,9 @@ import (
 	"embargo/internal/clock"
 )
 
-// Rate limits on what outsiders may send. Generous for a person, tight
+// Rate limits on what outsiders may send; the report limits are the
+// defaults of the report-rate-per-address and report-rate-per-project
+// options. Generous for a person, tight
 // for a script: a reporter rarely sends more than a couple of reports an
 // hour, and a project rarely receives more than a few dozen.
 const (
@@ -30,11 +32,20 @@ type Gate struct {
 	messages   *authz.Limiter
 }
 
-// NewGate returns a Gate on clk's time.
+// NewGate returns a Gate on clk's time with the default report limits,
+// ReportsPerClient and ReportsPerProject.
 func NewGate(clk clock.Clock) *Gate {
+	return NewGateLimits(clk, ReportsPerClient, ReportsPerProject)
+}
+
+// NewGateLimits returns a Gate on clk's time that accepts perClient
+// reports per RateWindow from one client address and perProject reports
+// per RateWindow to one project (the instance's configuration sets them;
+// both must be positive).
+func NewGateLimits(clk clock.Clock, perClient, perProject int) *Gate {
 	return &Gate{
-		perClient:  authz.NewLimiter(ReportsPerClient, RateWindow, clk.Now),
-		perProject: authz.NewLimiter(ReportsPerProject, RateWindow, clk.Now),
+		perClient:  authz.NewLimiter(perClient, RateWindow, clk.Now),
+		perProject: authz.NewLimiter(perProject, RateWindow, clk.Now),
 		messages:   authz.NewLimiter(MessagesPerClientCase, RateWindow, clk.Now),
 	}
 }

@@ -4,7 +4,7 @@
 // API, a reply in the reporter portal) into a case or a thread message.
 // Everything it receives is hostile until shown otherwise: every field is
 // length-limited, attachments are capped in number and size, their names
-// are cleaned and their types sniffed, an encrypted description is
+// are cleaned and their types sniffed, encrypted text fields and files are
 // decrypted with the project's key, and a report is written with its
 // details, files and audit event in one transaction or not at all.
 package intake
@@ -16,11 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"embargo/internal/authz"
 	"embargo/internal/cases"
 	"embargo/internal/clock"
+	"embargo/internal/mail"
 	"embargo/internal/pgp"
 	"embargo/internal/store"
 	"embargo/internal/validation"
@@ -65,9 +65,11 @@ type Service struct {
 	Store *store.Store
 	Clock clock.Clock
 	Cases *cases.Service
-	// Decrypter decrypts encrypted descriptions; when nil, encrypted
+	// Decrypter decrypts encrypted fields and files; when nil, encrypted
 	// reports are refused.
 	Decrypter Decrypter
+	// BaseURL is the instance's external URL, for links in mail.
+	BaseURL string
 }
 
 // Contact is how the reporter can be reached; all of it is optional.
@@ -97,6 +99,10 @@ type Report struct {
 	ShareContact     bool     `json:"share_contact_with_third_parties"`
 	// Attachments come from multipart parts, never from JSON.
 	Attachments []File `json:"-"`
+	// ClientAddress is the address the report came from (the handler
+	// sets it, never the sender). It is kept only so that a responder can
+	// block it when marking the report spam.
+	ClientAddress string `json:"-"`
 }
 
 // Receipt is what a reporter gets back. Token is the private reporter
@@ -105,6 +111,9 @@ type Receipt struct {
 	Reference string
 	Token     string
 	Case      *store.Case
+	// Mailed says a receipt with the link was queued for the reporter's
+	// address.
+	Mailed bool
 }
 
 // isPGPInputError reports whether err is pgp's verdict on the message
@@ -133,29 +142,21 @@ func (s *Service) validate(ctx context.Context, p *store.Project, rep *Report) (
 	if err != nil {
 		return nil, in, err
 	}
-	desc := rep.Description
-	if pgp.IsArmoredMessage([]byte(desc)) {
-		if len(desc) > MaxArmoredDescriptionBytes {
-			return nil, in, validation.Errorf("description", "the encrypted message is too large (at most %d bytes)", MaxArmoredDescriptionBytes)
-		}
-		if s.Decrypter == nil {
-			return nil, in, validation.Errorf("description", "is encrypted, but this project has no key to decrypt it; send it unencrypted or ask the project for its key")
-		}
-		plain, err := s.Decrypter.DecryptForProject(ctx, p.ID, []byte(desc))
-		switch {
-		case errors.Is(err, pgp.ErrNoKey):
-			return nil, in, validation.Errorf("description", "is encrypted, but this project has no OpenPGP key to decrypt it; send it unencrypted")
-		case err != nil && isPGPInputError(err):
-			return nil, in, validation.Errorf("description", "is encrypted, but could not be decrypted (%s); encrypt it to the project's current key",
-				strings.TrimPrefix(err.Error(), "pgp: "))
-		case err != nil:
+	desc, encrypted, err := s.decryptText(ctx, p, "description", rep.Description, MaxArmoredDescriptionBytes)
+	if err != nil {
+		return nil, in, err
+	}
+	r.ArrivedEncrypted = encrypted
+	// Steps to reproduce and impact may be encrypted on their own too, as
+	// the report form does in the browser.
+	for _, f := range []struct {
+		v    *string
+		name string
+	}{{&rep.Steps, "steps_to_reproduce"}, {&rep.Impact, "impact"}} {
+		if *f.v, encrypted, err = s.decryptText(ctx, p, f.name, *f.v, MaxArmoredFieldBytes); err != nil {
 			return nil, in, err
 		}
-		if !utf8.Valid(plain) {
-			return nil, in, validation.Errorf("description", "decrypted to something that is not UTF-8 text")
-		}
-		desc = string(plain)
-		r.ArrivedEncrypted = true
+		r.ArrivedEncrypted = r.ArrivedEncrypted || encrypted
 	}
 	if desc, err = validation.Text("description", desc, true, cases.MaxDescription, true); err != nil {
 		return nil, in, err
@@ -187,6 +188,10 @@ func (s *Service) validate(ctx context.Context, p *store.Project, rep *Report) (
 		if strings.TrimSpace(rep.Contact.Email) != "" {
 			if r.ContactEmail, err = validation.Email("contact.email", rep.Contact.Email); err != nil {
 				return nil, in, err
+			}
+			// The address goes into a To header: only a plain address will do.
+			if _, err := mail.CheckAddress(r.ContactEmail); err != nil {
+				return nil, in, validation.Errorf("contact.email", "is not a plain email address")
 			}
 		}
 	}
@@ -256,15 +261,27 @@ func newReference() (string, error) {
 var reporterActor = &authz.Actor{Via: "reporter"}
 
 // Submit receives a report for project p: it validates every field and
-// file, decrypts an encrypted description, and writes the case (state
-// "new"), the report details, the attachments and the audit event in one
-// transaction. A *validation.Error names the bad field; an archived
+// file, decrypts an encrypted description, steps, impact and attachments
+// (OpenPGP messages to the project's key), and writes the case (state
+// "new"), the report details, the attachments, the audit event and the
+// mail it causes (the team's notifications, the reporter's receipt) in one
+// transaction, and acknowledges the report at once when the project asks
+// for automatic acknowledgement. A *validation.Error names the bad field; an archived
 // project refuses with a *validation.Conflict.
 func (s *Service) Submit(ctx context.Context, p *store.Project, rep Report) (*Receipt, error) {
 	if p.ArchivedAt != 0 {
 		return nil, validation.Conflictf("this project is archived and no longer accepts reports")
 	}
-	files, err := checkFiles(rep.Attachments)
+	if blocked, err := s.blocked(ctx, p, &rep); err != nil {
+		return nil, err
+	} else if blocked {
+		return nil, ErrBlocked
+	}
+	attachments, filesEncrypted, err := s.decryptFiles(ctx, p, rep.Attachments)
+	if err != nil {
+		return nil, err
+	}
+	files, err := checkFiles(attachments)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +289,7 @@ func (s *Service) Submit(ctx context.Context, p *store.Project, rep Report) (*Re
 	if err != nil {
 		return nil, err
 	}
+	r.ArrivedEncrypted = r.ArrivedEncrypted || filesEncrypted
 	if r.Reference, err = newReference(); err != nil {
 		return nil, err
 	}
@@ -279,19 +297,43 @@ func (s *Service) Submit(ctx context.Context, p *store.Project, rep Report) (*Re
 	if err != nil {
 		return nil, err
 	}
-	now := clock.Millis(s.Clock.Now())
+	at := s.Clock.Now()
+	now := clock.Millis(at)
+	set := settingsOf(p)
 	r.LinkHash, r.LinkIssuedAt, r.SubmittedAt = authz.HashSecret(token), now, now
+	r.AckDueAt = clock.Millis(set.AcknowledgeDue(at))
 	extra := map[string]any{"reference": r.Reference, "arrived_encrypted": r.ArrivedEncrypted,
-		"attachments": len(files), "contact_given": r.ContactEmail != "" || r.ContactName != ""}
+		"attachments": len(files), "contact_given": r.ContactEmail != "" || r.ContactName != "",
+		"ack_due_at": r.AckDueAt}
+	var acked *store.Case
 	c, err := s.Cases.CreateWith(ctx, reporterActor, p, in, "report.create", extra, func(tx *store.Tx, c *store.Case) error {
 		r.CaseID = c.ID
 		if err := tx.CreateReport(ctx, r); err != nil {
 			return err
 		}
-		return storeFiles(ctx, tx, c.ID, 0, files, now)
+		if rep.ClientAddress != "" {
+			if err := tx.SetReportAddress(ctx, c.ID, rep.ClientAddress); err != nil {
+				return err
+			}
+		}
+		if err := storeFiles(ctx, tx, c.ID, 0, files, now); err != nil {
+			return err
+		}
+		if err := s.notifyNewReport(ctx, tx, p, c, r, s.BaseURL+"/r/"+token, at); err != nil {
+			return err
+		}
+		if !set.AutoAcknowledge {
+			return nil
+		}
+		var err error
+		acked, err = s.acknowledgeIn(ctx, tx, autoActor, p, c.Key, "")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Receipt{Reference: r.Reference, Token: token, Case: c}, nil
+	if acked != nil {
+		c = acked
+	}
+	return &Receipt{Reference: r.Reference, Token: token, Case: c, Mailed: r.ContactEmail != ""}, nil
 }

@@ -6,12 +6,10 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"time"
 
 	"embargo/internal/authz"
 	"embargo/internal/cases"
 	"embargo/internal/clock"
-	"embargo/internal/projects"
 	"embargo/internal/store"
 	"embargo/internal/validation"
 )
@@ -26,6 +24,9 @@ type Thread struct {
 	// AcknowledgeBy is when the project promised to acknowledge the
 	// report (UTC milliseconds).
 	AcknowledgeBy int64
+	// Promises are the policy's timelines for this report; the first
+	// assessment counts from the acknowledgement once there is one.
+	Promises *Promises
 }
 
 // MessageFiles returns the attachments sent with message id (0: with the
@@ -65,34 +66,6 @@ func StateText(state string) string {
 	return "In progress."
 }
 
-// AddBusinessDays returns t plus n business days (Monday to Friday) in
-// loc, at the same local time of day. A report received on a weekend is
-// counted from the next working day.
-func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
-	d := t.In(loc)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return d
-}
-
-// acknowledgeBy computes the acknowledgement deadline of a report
-// submitted at ms to project p.
-func acknowledgeBy(p *store.Project, ms int64) int64 {
-	set, err := projects.ParseSettings(p.Settings)
-	if err != nil {
-		set = projects.DefaultSettings()
-	}
-	loc, err := time.LoadLocation(set.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return clock.Millis(AddBusinessDays(clock.FromMillis(ms), set.AcknowledgeBusinessDays, loc))
-}
-
 // noThread is returned for a case that did not come from a report.
 func noThread(c *store.Case) error {
 	return &validation.NotFound{What: "reporter thread of " + c.Key}
@@ -119,7 +92,8 @@ func (s *Service) Thread(ctx context.Context, p *store.Project, c *store.Case) (
 	if err != nil {
 		return nil, err
 	}
-	t.AcknowledgeBy = acknowledgeBy(p, t.Report.SubmittedAt)
+	t.Promises = PromisesFor(p, t.Report, s.Clock.Now())
+	t.AcknowledgeBy = clock.Millis(t.Promises.AcknowledgeDue)
 	return t, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"time"
 
+	"embargo/internal/clock"
 	"embargo/internal/validation"
 )
 
@@ -26,6 +27,9 @@ type Settings struct {
 	DefaultEmbargoDays      int            `json:"default_embargo_days"`
 	MaxEmbargoDays          int            `json:"max_embargo_days"`
 	AdvisoryPrefix          string         `json:"advisory_prefix"`
+	// AutoAcknowledge acknowledges every new report on receipt with the
+	// acknowledgement template, in the report's own transaction.
+	AutoAcknowledge bool `json:"auto_acknowledge"`
 	SecurityPolicy
 }
 
@@ -91,6 +95,28 @@ func ParseSettings(raw string) (Settings, error) {
 		return s, fmt.Errorf("projects: bad stored settings: %w", err)
 	}
 	return s, nil
+}
+
+// Location returns the project's time zone, UTC when the stored name is
+// unknown to this machine.
+func (s *Settings) Location() *time.Location {
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil || s.TimeZone == "" || s.TimeZone == "Local" {
+		return time.UTC
+	}
+	return loc
+}
+
+// AcknowledgeDue returns when a report received at t must be acknowledged:
+// AcknowledgeBusinessDays business days later in the project's time zone.
+func (s *Settings) AcknowledgeDue(t time.Time) time.Time {
+	return clock.AddBusinessDays(t, s.AcknowledgeBusinessDays, s.Location())
+}
+
+// AssessmentDue returns when the first assessment of a report
+// acknowledged at t is promised: AssessmentDays calendar days later.
+func (s *Settings) AssessmentDue(t time.Time) time.Time {
+	return t.In(s.Location()).AddDate(0, 0, s.AssessmentDays)
 }
 
 // Encode returns the stored form of s.

@@ -243,6 +243,32 @@ func populate(t *testing.T, s *store.Store) {
 		if err := tx.SetCaseCWEs(ctx, c1.ID, []int{79, 787}); err != nil {
 			return err
 		}
+		// A triage record, override and plan with people on record, and
+		// a second case's with nobody.
+		for _, r := range []*store.Triage{
+			{CaseID: c1.ID, ReproStatus: "reproduced", ReproEnvironment: oddText, ReproSteps: oddText, ReproBy: ann.ID, ReproAt: now,
+				Decision: "confirmed", DecidedBy: ben.ID, DecidedAt: hugeInt, ImpactGain: oddText, Affected: jsonText,
+				Exploitation: "public-poc", UpdatedBy: ann.ID, UpdatedAt: now},
+			{CaseID: c2.ID, ReproStatus: "not-tried", Affected: "[]", Exploitation: "none", UpdatedAt: now},
+		} {
+			if err := tx.PutTriage(ctx, r); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetPriorityOverride(ctx, &store.PriorityOverride{CaseID: c1.ID, Priority: "P1", Reason: oddText, SetBy: ann.ID, SetAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SetPriorityOverride(ctx, &store.PriorityOverride{CaseID: c2.ID, Priority: "P4", Reason: "r", SetAt: now}); err != nil {
+			return err
+		}
+		for _, p := range []*store.Plan{
+			{CaseID: c1.ID, TargetRelease: oddText, FixRefs: jsonText, OwnerID: ann.ID, DueDate: "2026-12-01", UpdatedBy: ann.ID, UpdatedAt: now},
+			{CaseID: c2.ID, FixRefs: "[]", UpdatedAt: now},
+		} {
+			if err := tx.PutPlan(ctx, p); err != nil {
+				return err
+			}
+		}
 		// A report with a revoked link and one with a live one, a thread
 		// message, and attachments whose bytes are not text.
 		for i, r := range []*store.Report{
@@ -266,6 +292,35 @@ func populate(t *testing.T, s *store.Store) {
 			if err := tx.CreateReportAttachment(ctx, a); err != nil {
 				return err
 			}
+		}
+		// Spam: a report's address, a block by address tied to its case and
+		// one by key whose case and creator are not on record.
+		if err := tx.SetReportAddress(ctx, c2.ID, "2001:db8::1"); err != nil {
+			return err
+		}
+		for _, b := range []*store.ReportBlock{
+			{ProjectID: acme.ID, Kind: store.BlockAddress, Value: "2001:db8::1", CaseID: c2.ID, CreatedBy: ann.ID, CreatedAt: now},
+			{ProjectID: acme.ID, Kind: store.BlockKey, Value: "0123456789ABCDEF0123456789ABCDEF01234567", CreatedAt: hugeInt},
+		} {
+			if err := tx.CreateReportBlock(ctx, b); err != nil {
+				return err
+			}
+		}
+		// Mail: one pending and one delivered, one about a case and one not.
+		mails := []*store.OutboxMessage{
+			{ProjectID: acme.ID, CaseID: c1.ID, To: "ann@example.org", Subject: oddText, Body: jsonText, AutoSubmitted: true, CreatedAt: now},
+			{To: "ben@example.org", Subject: "Hi", Body: "x", CreatedAt: now + 1},
+		}
+		for _, m := range mails {
+			if err := tx.EnqueueMail(ctx, m); err != nil {
+				return err
+			}
+		}
+		if err := tx.MarkMailDelivered(ctx, mails[1].ID, now+2, "file"); err != nil {
+			return err
+		}
+		if err := tx.SetReportAcknowledged(ctx, c1.ID, now+3, ann.ID); err != nil {
+			return err
 		}
 		for i, action := range []string{"user.create", "case.create", "case.note"} {
 			e, err := audit.NewEvent(hugeInt+int64(i), ann.ID, ann.Email, action,
@@ -581,8 +636,11 @@ func TestRestoreRejectsBadFiles(t *testing.T) {
 		hb, _ := json.Marshal(h)
 		return edit(func(l []string) []string { l[0] = string(hb); return l })
 	}
+	// Damage the gzip trailer's checksum: a flipped byte inside the
+	// compressed data may instead decode to a malformed row, which is
+	// refused too, but not as "damaged".
 	damaged := slices.Clone(good)
-	damaged[len(damaged)/2] ^= 0x55
+	damaged[len(damaged)-8] ^= 0x55
 
 	tests := []struct {
 		name    string

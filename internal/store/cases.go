@@ -95,8 +95,10 @@ type CaseFilter struct {
 	Severity   string
 	AssigneeID int64 // cases where the user is coordinator or assignee
 	Query      string
-	Limit      int
-	Offset     int
+	// HideSpam leaves out cases rejected with the resolution "spam".
+	HideSpam bool
+	Limit    int
+	Offset   int
 }
 
 // ListCases returns one page of a project's cases, newest first, and
@@ -122,6 +124,9 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 	if f.AssigneeID != 0 {
 		a := arg(f.AssigneeID)
 		where = append(where, "(c.coordinator_id = "+a+" OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = "+a+"))")
+	}
+	if f.HideSpam {
+		where = append(where, "c.resolution <> 'spam'")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := arg("%" + escapeLike(strings.ToLower(q)) + "%")

@@ -33,21 +33,30 @@ type Report struct {
 	LinkHash     string
 	LinkIssuedAt int64
 	SubmittedAt  int64
+	// AckDueAt is when the project promised to acknowledge the report,
+	// computed from its policy on arrival; 0 for reports older than that.
+	AckDueAt int64
+	// AcknowledgedAt is when the report was acknowledged (0: not yet), and
+	// AcknowledgedBy by whom (0: automatically, or a since-deleted user).
+	AcknowledgedAt int64
+	AcknowledgedBy int64
 }
 
 const reportColumns = `case_id, reference, product, versions, steps, impact, contact_name, contact_email, reporter_key,
 	credit_name, credit_preference, disclosure, already_public, exploited, public_references, contacted_others,
-	share_contact, arrived_encrypted, link_hash, link_issued_at, submitted_at`
+	share_contact, arrived_encrypted, link_hash, link_issued_at, submitted_at, ack_due_at, acknowledged_at, acknowledged_by`
 
 func scanReport(row interface{ Scan(...any) error }) (*Report, error) {
 	var r Report
 	var public, exploited, share, enc int
 	var link sql.NullString
+	var ackBy sql.NullInt64
 	if err := row.Scan(&r.CaseID, &r.Reference, &r.Product, &r.Versions, &r.Steps, &r.Impact, &r.ContactName,
 		&r.ContactEmail, &r.ReporterKey, &r.CreditName, &r.CreditPreference, &r.Disclosure, &public, &exploited,
-		&r.PublicReferences, &r.ContactedOthers, &share, &enc, &link, &r.LinkIssuedAt, &r.SubmittedAt); err != nil {
+		&r.PublicReferences, &r.ContactedOthers, &share, &enc, &link, &r.LinkIssuedAt, &r.SubmittedAt, &r.AckDueAt, &r.AcknowledgedAt, &ackBy); err != nil {
 		return nil, err
 	}
+	r.AcknowledgedBy = nullTime(ackBy)
 	r.AlreadyPublic, r.Exploited, r.ShareContact, r.ArrivedEncrypted = public != 0, exploited != 0, share != 0, enc != 0
 	r.LinkHash = link.String
 	return &r, nil
@@ -63,11 +72,11 @@ func nullableString(s string) any {
 // CreateReport inserts r for its (already created) case.
 func (t *Tx) CreateReport(ctx context.Context, r *Report) error {
 	_, err := t.exec(ctx, `INSERT INTO reports (`+reportColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 		r.CaseID, r.Reference, r.Product, r.Versions, r.Steps, r.Impact, r.ContactName, r.ContactEmail, r.ReporterKey,
 		r.CreditName, r.CreditPreference, r.Disclosure, b2i(r.AlreadyPublic), b2i(r.Exploited), r.PublicReferences,
 		r.ContactedOthers, b2i(r.ShareContact), b2i(r.ArrivedEncrypted), nullableString(r.LinkHash), r.LinkIssuedAt,
-		r.SubmittedAt)
+		r.SubmittedAt, r.AckDueAt, r.AcknowledgedAt, nullable(r.AcknowledgedBy))
 	if isUniqueViolation(err) {
 		return ErrConflict
 	}
@@ -110,6 +119,20 @@ func (t *Tx) SetReporterLink(ctx context.Context, caseID int64, linkHash string,
 		caseID, nullableString(linkHash), issuedAt)
 	if err != nil {
 		return fmt.Errorf("store: unable to update reporter link: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetReportAcknowledged records that a case's report was acknowledged at
+// by user by (0: automatically).
+func (t *Tx) SetReportAcknowledged(ctx context.Context, caseID, at, by int64) error {
+	res, err := t.exec(ctx, `UPDATE reports SET acknowledged_at = $2, acknowledged_by = $3 WHERE case_id = $1`,
+		caseID, at, nullable(by))
+	if err != nil {
+		return fmt.Errorf("store: unable to record acknowledgement: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound

@@ -18,19 +18,22 @@ const casesPerPage = 25
 
 // caseListData is the case list's content.
 type caseListData struct {
-	Cases      []*store.Case
-	State      string // "", "open" or a state
-	Severity   string
-	Mine       bool
-	Query      string
-	States     []string
-	Severities []string
-	PrevURL    string
-	NextURL    string
-	Page       int
-	Filtered   bool
-	CanCreate  bool
-	NewCaseURL string
+	Cases    []*store.Case
+	State    string // "", "open" or a state
+	Severity string
+	Mine     bool
+	Query    string
+	// IncludeSpam lists cases rejected as spam too; they are hidden
+	// unless asked for or the filter is the rejected state.
+	IncludeSpam bool
+	States      []string
+	Severities  []string
+	PrevURL     string
+	NextURL     string
+	Page        int
+	Filtered    bool
+	CanCreate   bool
+	NewCaseURL  string
 }
 
 // caseList shows a project's cases, newest first, filtered and paged by
@@ -39,7 +42,8 @@ func (h *web) caseList(w http.ResponseWriter, r *router.Request) {
 	q := r.URL.Query()
 	d := caseListData{
 		State: q.Get("state"), Severity: q.Get("severity"), Mine: q.Get("mine") == "1", Query: q.Get("q"),
-		States: cases.States, Severities: cases.Severities,
+		IncludeSpam: q.Get("include_spam") == "1",
+		States:      cases.States, Severities: cases.Severities,
 		CanCreate: can(r, authz.ActionCaseCreate), NewCaseURL: "/projects/" + r.Project.Slug + "/cases/new",
 	}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
@@ -56,7 +60,8 @@ func (h *web) caseList(w http.ResponseWriter, r *router.Request) {
 	if d.Mine {
 		f.AssigneeID = r.Actor.UserID
 	}
-	d.Filtered = d.State != "" || d.Severity != "" || d.Mine || d.Query != ""
+	f.HideSpam = !d.IncludeSpam && d.State != cases.StateRejected
+	d.Filtered = d.State != "" || d.Severity != "" || d.Mine || d.Query != "" || d.IncludeSpam
 	list, more, err := h.Cases.List(r.Context(), f)
 	if err != nil {
 		p := projectPage(r, r.Project.Name, "Cases")
@@ -74,6 +79,9 @@ func (h *web) caseList(w http.ResponseWriter, r *router.Request) {
 		}
 		if d.Mine {
 			v.Set("mine", "1")
+		}
+		if d.IncludeSpam {
+			v.Set("include_spam", "1")
 		}
 		if page > 1 {
 			v.Set("page", strconv.Itoa(page))

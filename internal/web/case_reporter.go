@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"embargo/internal/authz"
+	"embargo/internal/cases"
 	"embargo/internal/intake"
 	"embargo/internal/router"
 	"embargo/internal/validation"
@@ -23,6 +24,14 @@ type caseReporterData struct {
 	MaxFiles    int
 	MaxFileMiB  int
 	MaxTotalMiB int
+	// CanAcknowledge offers the Acknowledge card: the report is not yet
+	// acknowledged, the case is new and the viewer may move it. AckDraft
+	// is the message it is prefilled with.
+	CanAcknowledge bool
+	AckDraft       string
+	// CanSpam offers "Mark as spam": the viewer may, and the case can
+	// still move to rejected.
+	CanSpam bool
 }
 
 // caseReporter loads the reporter section of the request's case; nil
@@ -36,9 +45,17 @@ func (h *web) caseReporter(r *router.Request) (*caseReporterData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &caseReporterData{Thread: t, Base: "/cases/" + r.Case.Key, CanReply: can(r, authz.ActionThreadReply),
+	d := &caseReporterData{Thread: t, Base: "/cases/" + r.Case.Key, CanReply: can(r, authz.ActionThreadReply),
 		CanLink: can(r, authz.ActionReporterLink), LinkLive: t.Report.LinkHash != "", MaxFiles: intake.MaxFiles,
-		MaxFileMiB: intake.MaxFileBytes >> 20, MaxTotalMiB: intake.MaxTotalBytes >> 20}, nil
+		MaxFileMiB: intake.MaxFileBytes >> 20, MaxTotalMiB: intake.MaxTotalBytes >> 20}
+	d.CanSpam = can(r, authz.ActionCaseSpam) && cases.CanTransition(r.Case.State, cases.StateRejected)
+	d.CanAcknowledge = t.Report.AcknowledgedAt == 0 && r.Case.State == cases.StateNew && can(r, authz.ActionCaseTransition)
+	if d.CanAcknowledge {
+		if d.AckDraft, err = h.Intake.AcknowledgementDraft(r.Context(), r.Actor, r.Project, r.Case); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // caseMessageCreate posts a team member's message to the reporter.

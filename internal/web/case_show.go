@@ -75,6 +75,8 @@ type caseShowData struct {
 	Reporter *caseReporterData
 	// Classification is the case's CVSS score and history and its CWEs.
 	Classification *classificationView
+	// Triage is the case's triage record, priority and remediation plan.
+	Triage *triageView
 }
 
 // casePage loads everything the case page shows; a nil page means it
@@ -144,6 +146,11 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		h.fail(w, r, err)
 		return nil
 	}
+	if sd.Reporter != nil && sd.Reporter.CanAcknowledge {
+		// A report is acknowledged through its card, which also answers
+		// the reporter, not with a bare state change.
+		sd.Transitions = slices.DeleteFunc(sd.Transitions, func(t transitionForm) bool { return t.To == cases.StateAcknowledged })
+	}
 	cl, err := h.Cases.Classification(r.Context(), c.ID)
 	if err != nil {
 		h.fail(w, r, err)
@@ -151,6 +158,12 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 	}
 	sd.Classification = newClassificationView(cl)
 	sd.Classification.searchCWE(r.URL.Query().Get("cwe_q"))
+	t, err := h.Cases.TriageOf(r.Context(), c)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	sd.Triage = newTriageView(t)
 	p := projectPage(r, c.Key+": "+c.Title, "Cases")
 	p.Data = sd
 	return p
@@ -182,6 +195,8 @@ func (h *web) caseFormError(w http.ResponseWriter, r *router.Request, form strin
 		d.Classification.CVSSForm = r.PostForm.Get("cvss_vector")
 	case "cwe":
 		d.Classification.CWEForm = r.PostForm.Get("cwe_ids")
+	case "triage":
+		d.Triage.refill(r.PostForm)
 	}
 	p.Data = d
 	p.Form = r.PostForm

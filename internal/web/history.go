@@ -78,8 +78,20 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		it.Text = describeCVSSEvent(who, before, after)
 	case "case.cwe":
 		it.Text = describeCWEEvent(who, after)
+	case "case.triage", "case.priority", "case.plan":
+		it.Text = describeTriageEvent(who, e.Action, before, after)
 	case "note.create":
 		it.Text = who + " added a note"
+	case "report.block", "report.unblock":
+		what := "the address the report came from"
+		if kind := str(after["kind"]) + str(before["kind"]); kind == "key" {
+			what = "the reporter's OpenPGP key"
+		}
+		if e.Action == "report.block" {
+			it.Text = who + " blocked " + what
+		} else {
+			it.Text = who + " unblocked " + what
+		}
 	default:
 		it.Text = fmt.Sprintf("%s: %s", who, e.Action)
 	}

@@ -12,6 +12,7 @@ import (
 	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
+	"embargo/internal/store"
 	"embargo/internal/validation"
 )
 
@@ -25,11 +26,13 @@ type settingsData struct {
 	CanArchive    bool
 	Policy        policyOptions
 	PGPKey        *pgp.PublicKey // nil when the project has none
+	// Blocks are the senders marking reports as spam blocked.
+	Blocks []*store.ReportBlock
 }
 
 // settingsFields are the form's inputs, for placing error messages.
 var settingsFields = []string{"name", "description", "require_mfa", "time_zone", "acknowledge_business_days",
-	"assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix"}
+	"auto_acknowledge", "assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix"}
 
 // settingsPage starts the settings page for r's project, showing form f.
 func (h *web) settingsPage(r *router.Request, f url.Values) *page {
@@ -37,7 +40,7 @@ func (h *web) settingsPage(r *router.Request, f url.Values) *page {
 	p.Form = f
 	p.Data = settingsData{FixSeverities: fixSeverities,
 		CanEdit: can(r, authz.ActionProjectEdit), CanArchive: can(r, authz.ActionProjectArchive),
-		Policy: newPolicyOptions(f), PGPKey: h.settingsPGPKey(r)}
+		Policy: newPolicyOptions(f), PGPKey: h.settingsPGPKey(r), Blocks: h.settingsBlocks(r)}
 	return p
 }
 
@@ -56,6 +59,9 @@ func (h *web) projectSettingsForm(w http.ResponseWriter, r *router.Request) {
 	}
 	f.Set("time_zone", s.TimeZone)
 	f.Set("acknowledge_business_days", strconv.Itoa(s.AcknowledgeBusinessDays))
+	if s.AutoAcknowledge {
+		f.Set("auto_acknowledge", "1")
+	}
 	f.Set("assessment_days", strconv.Itoa(s.AssessmentDays))
 	for _, sev := range fixSeverities {
 		f.Set("fix_"+sev, strconv.Itoa(s.FixTargetDays[sev]))
@@ -80,7 +86,8 @@ func formInt(f url.Values, field, errField string) (int, error) {
 // readSettings decodes the policy part of the settings form.
 func readSettings(f url.Values) (projects.Settings, error) {
 	s := projects.Settings{TimeZone: strings.TrimSpace(f.Get("time_zone")), FixTargetDays: map[string]int{},
-		AdvisoryPrefix: strings.ToUpper(strings.TrimSpace(f.Get("advisory_prefix"))), SecurityPolicy: readPolicyForm(f)}
+		AdvisoryPrefix: strings.ToUpper(strings.TrimSpace(f.Get("advisory_prefix"))), SecurityPolicy: readPolicyForm(f),
+		AutoAcknowledge: f.Get("auto_acknowledge") != ""}
 	var err error
 	for _, field := range []struct {
 		name string

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"embargo/internal/intake"
+	"embargo/internal/pgp"
 	"embargo/internal/router"
 	"embargo/internal/store"
 	"embargo/internal/validation"
@@ -43,19 +44,35 @@ type reportFormData struct {
 	TitleMax     int
 	ProductMax   int
 	CreditMaxLen int
+	// KeyURL is the project's public key address when it has one: the
+	// form then offers to encrypt the report in the browser.
+	KeyURL string
 }
 
-func reportPage(r *router.Request) *page {
+// reportPage is the report form's page; a failure to look up the
+// project's key is an error of the server.
+func (h *web) reportPage(r *router.Request) (*page, error) {
+	keyURL := ""
+	switch _, err := h.Keys.ProjectPublicKey(r.Context(), r.Project.ID); {
+	case err == nil:
+		keyURL = "/p/" + r.Project.Slug + "/pgp-key.asc"
+	case !errors.Is(err, pgp.ErrNoKey):
+		return nil, err
+	}
 	p := newPage(r, "Report a vulnerability · "+r.Project.Name)
-	p.Data = reportFormData{Project: r.Project, MaxFiles: intake.MaxFiles, MaxFileMiB: intake.MaxFileBytes >> 20,
+	p.Data = reportFormData{KeyURL: keyURL, Project: r.Project, MaxFiles: intake.MaxFiles, MaxFileMiB: intake.MaxFileBytes >> 20,
 		MaxTotalMiB: intake.MaxTotalBytes >> 20, CreditPrefs: intake.CreditPreferences, Honeypot: honeypotField,
 		Closed: r.Project.ArchivedAt != 0, TitleMax: 200, ProductMax: intake.MaxProduct, CreditMaxLen: intake.MaxCreditName}
-	return p
+	return p, nil
 }
 
 // reportForm shows the public report form.
 func (h *web) reportForm(w http.ResponseWriter, r *router.Request) {
-	p := reportPage(r)
+	p, err := h.reportPage(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	status := http.StatusOK
 	if r.Project.ArchivedAt != 0 {
 		status = http.StatusConflict
@@ -69,6 +86,8 @@ type reportReceiptData struct {
 	Project   *store.Project
 	Reference string
 	Link      string
+	// Mailed says a receipt mail was queued for the reporter.
+	Mailed bool
 }
 
 // reportSubmit receives a report from the form (multipart with files, or
@@ -88,9 +107,20 @@ func (h *web) reportSubmit(w http.ResponseWriter, r *router.Request) {
 			"The report could not be accepted. Please try again, or contact the project another way.")
 		return
 	}
-	receipt, err := h.Intake.Submit(r.Context(), r.Project, ReportFromForm(form, files))
+	rep := ReportFromForm(form, files)
+	rep.ClientAddress = remoteIP(r.Request)
+	receipt, err := h.Intake.Submit(r.Context(), r.Project, rep)
+	if errors.Is(err, intake.ErrBlocked) {
+		h.errorPage(w, r.Request, r.Actor, http.StatusForbidden, "Report not accepted",
+			"The report could not be accepted. Please contact the project another way.")
+		return
+	}
 	if err != nil {
-		p := reportPage(r)
+		p, perr := h.reportPage(r)
+		if perr != nil {
+			h.fail(w, r, perr)
+			return
+		}
 		p.Form = form
 		p.Form.Del(honeypotField)
 		renameFieldError(err)
@@ -98,7 +128,8 @@ func (h *web) reportSubmit(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	p := newPage(r, "Report received · "+r.Project.Name)
-	p.Data = reportReceiptData{Project: r.Project, Reference: receipt.Reference, Link: h.BaseURL + "/r/" + receipt.Token}
+	p.Data = reportReceiptData{Project: r.Project, Reference: receipt.Reference, Link: h.BaseURL + "/r/" + receipt.Token,
+		Mailed: receipt.Mailed}
 	h.render(w, r.Request, http.StatusCreated, viewReportReceipt, p)
 }
 

@@ -34,6 +34,7 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/projects/{slug}/unarchive", authz.ActionProjectArchive, h.projectUnarchive)
 	rt.Handle("POST", "/projects/{slug}/settings/pgp-key/generate", authz.ActionProjectEdit, h.pgpKeyGenerate)
 	rt.Handle("POST", "/projects/{slug}/settings/pgp-key/import", authz.ActionProjectEdit, h.pgpKeyImport)
+	rt.Handle("POST", "/projects/{slug}/settings/blocks/{id}/delete", authz.ActionProjectEdit, h.reportUnblock)
 
 	rt.Handle("GET", "/projects/{slug}/members", authz.ActionMemberView, h.memberList)
 	rt.Handle("POST", "/projects/{slug}/members", authz.ActionMemberManage, h.memberAdd)
@@ -53,11 +54,14 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/cases/{key}/edit", authz.ActionCaseEdit, h.caseEdit)
 	rt.Handle("POST", "/cases/{key}/cvss", authz.ActionCaseEdit, h.caseCVSS)
 	rt.Handle("POST", "/cases/{key}/cwe", authz.ActionCaseEdit, h.caseCWE)
+	rt.Handle("POST", "/cases/{key}/triage", authz.ActionCaseEdit, h.caseTriage)
 	rt.Handle("POST", "/cases/{key}/assign", authz.ActionCaseEdit, h.caseAssign)
 	rt.Handle("POST", "/cases/{key}/transition", authz.ActionCaseTransition, h.caseTransition)
 	rt.Handle("POST", "/cases/{key}/notes", authz.ActionNoteCreate, h.noteCreate)
 	rt.Handle("POST", "/cases/{key}/messages", authz.ActionThreadReply, h.caseMessageCreate)
+	rt.Handle("POST", "/cases/{key}/acknowledge", authz.ActionCaseTransition, h.caseAcknowledge)
 	rt.Handle("POST", "/cases/{key}/reporter-link", authz.ActionReporterLink, h.caseReporterLink)
+	rt.Handle("POST", "/cases/{key}/spam", authz.ActionCaseSpam, h.caseSpam)
 	rt.Handle("GET", "/cases/{key}/attachments/{id}", authz.ActionCaseView, h.caseAttachment)
 
 	rt.Handle("GET", "/p/{slug}/report", authz.ActionProjectPublic, h.reportForm)

@@ -148,6 +148,16 @@ func TestDescribeEvent(t *testing.T) {
 			text:  "carol@example.org added a note",
 		},
 		{
+			name:  "block by address",
+			event: audit.Event{Action: "report.block", ActorLabel: "bob@example.org", After: []byte(`{"kind":"address"}`)},
+			text:  "bob@example.org blocked the address the report came from",
+		},
+		{
+			name:  "unblock a key",
+			event: audit.Event{Action: "report.unblock", ActorLabel: "alice@example.org", Before: []byte(`{"kind":"key","case":"ACME-1"}`)},
+			text:  "alice@example.org unblocked the reporter's OpenPGP key",
+		},
+		{
 			name:  "unknown action",
 			event: audit.Event{Action: "case.frobnicate", ActorLabel: "cli"},
 			text:  "cli: case.frobnicate",
