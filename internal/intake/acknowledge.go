@@ -272,11 +272,7 @@ func (s *Service) notifyNewReport(ctx context.Context, tx *store.Tx, p *store.Pr
 		if m.Role != string(authz.RoleAdmin) && m.Role != string(authz.RoleResponder) {
 			continue
 		}
-		u, err := tx.UserByID(ctx, m.UserID)
-		if err != nil {
-			return err
-		}
-		if u.Disabled {
+		if m.Disabled {
 			continue
 		}
 		body := fmt.Sprintf("A new vulnerability report, %s, arrived for %s.\n\nRead it at %s/cases/%s (sign-in required).\n\n"+

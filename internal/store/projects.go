@@ -128,6 +128,7 @@ type Member struct {
 	CreatedAt int64
 	Email     string // from the user, for display
 	Name      string
+	Disabled  bool // the user's account is disabled
 }
 
 // SetMember adds a member or changes their role.
@@ -155,9 +156,9 @@ func (t *Tx) RemoveMember(ctx context.Context, projectID, userID int64) error {
 // Membership returns a user's membership in a project, or ErrNotFound.
 func (t *Tx) Membership(ctx context.Context, projectID, userID int64) (*Member, error) {
 	var m Member
-	err := t.queryRow(ctx, `SELECT m.project_id, m.user_id, m.role, m.created_at, u.email, u.name
+	err := t.queryRow(ctx, `SELECT m.project_id, m.user_id, m.role, m.created_at, u.email, u.name, u.disabled
 		FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND m.user_id = $2`, projectID, userID).
-		Scan(&m.ProjectID, &m.UserID, &m.Role, &m.CreatedAt, &m.Email, &m.Name)
+		Scan(&m.ProjectID, &m.UserID, &m.Role, &m.CreatedAt, &m.Email, &m.Name, &m.Disabled)
 	if err != nil {
 		return nil, notFound(err, "membership")
 	}
@@ -166,13 +167,13 @@ func (t *Tx) Membership(ctx context.Context, projectID, userID int64) (*Member, 
 
 // ListMembers returns a project's members ordered by name.
 func (t *Tx) ListMembers(ctx context.Context, projectID int64) ([]*Member, error) {
-	return t.listMembers(ctx, `SELECT m.project_id, m.user_id, m.role, m.created_at, u.email, u.name
+	return t.listMembers(ctx, `SELECT m.project_id, m.user_id, m.role, m.created_at, u.email, u.name, u.disabled
 		FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 ORDER BY u.name, u.id`, projectID)
 }
 
 // MembershipsOfUser returns every membership a user holds.
 func (t *Tx) MembershipsOfUser(ctx context.Context, userID int64) ([]*Member, error) {
-	return t.listMembers(ctx, `SELECT m.project_id, m.user_id, m.role, m.created_at, u.email, u.name
+	return t.listMembers(ctx, `SELECT m.project_id, m.user_id, m.role, m.created_at, u.email, u.name, u.disabled
 		FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.user_id = $1 ORDER BY m.project_id`, userID)
 }
 
@@ -185,7 +186,7 @@ func (t *Tx) listMembers(ctx context.Context, q string, args ...any) ([]*Member,
 	var out []*Member
 	for rows.Next() {
 		var m Member
-		if err := rows.Scan(&m.ProjectID, &m.UserID, &m.Role, &m.CreatedAt, &m.Email, &m.Name); err != nil {
+		if err := rows.Scan(&m.ProjectID, &m.UserID, &m.Role, &m.CreatedAt, &m.Email, &m.Name, &m.Disabled); err != nil {
 			return nil, fmt.Errorf("store: unable to list members: %w", err)
 		}
 		out = append(out, &m)
