@@ -5,7 +5,6 @@ package cases
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,30 +97,7 @@ func Key(projectSlug string, number int64) string {
 
 // Create opens a new case in project p. Title is required.
 func (s *Service) Create(ctx context.Context, actor *authz.Actor, p *store.Project, in Input) (*store.Case, error) {
-	now := clock.Millis(s.Clock.Now())
-	c := &store.Case{ProjectID: p.ID, ProjectSlug: p.Slug, State: StateNew, Severity: "unknown",
-		CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
-	if in.Title == nil {
-		in.Title = new(string)
-	}
-	if err := in.validate(c); err != nil {
-		return nil, err
-	}
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		n, err := tx.NextCaseNumber(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		c.Number, c.Key = n, Key(p.Slug, n)
-		if err := tx.CreateCase(ctx, c); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, "case.create", c, "", "", nil, snapshot(c))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("cases: create: %w", err)
-	}
-	return c, nil
+	return s.CreateWith(ctx, actor, p, in, "case.create", nil, nil)
 }
 
 // load reads a case for update inside tx, mapping absence to a NotFound.
