@@ -149,15 +149,7 @@ func publicOf(row *store.OpenPGPKey) *PublicKey {
 
 // ProjectPublicKey returns a project's public key, or ErrNoKey.
 func (k *Keys) ProjectPublicKey(ctx context.Context, projectID int64) (*PublicKey, error) {
-	var row *store.OpenPGPKey
-	err := k.Store.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		row, err = tx.ProjectKey(ctx, projectID)
-		return err
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrNoKey
-	}
+	row, err := k.projectKeyRow(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +158,15 @@ func (k *Keys) ProjectPublicKey(ctx context.Context, projectID int64) (*PublicKe
 
 // projectKey loads and unseals a project's key, or returns ErrNoKey.
 func (k *Keys) projectKey(ctx context.Context, projectID int64) (*Key, error) {
+	row, err := k.projectKeyRow(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return k.unseal(row.PrivateSealed, projectSealContext(projectID))
+}
+
+// projectKeyRow loads a project's stored key, mapping absence to ErrNoKey.
+func (k *Keys) projectKeyRow(ctx context.Context, projectID int64) (*store.OpenPGPKey, error) {
 	var row *store.OpenPGPKey
 	err := k.Store.Read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -175,10 +176,7 @@ func (k *Keys) projectKey(ctx context.Context, projectID int64) (*Key, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoKey
 	}
-	if err != nil {
-		return nil, err
-	}
-	return k.unseal(row.PrivateSealed, projectSealContext(projectID))
+	return row, err
 }
 
 func (k *Keys) unseal(sealed, context []byte) (*Key, error) {
