@@ -23,7 +23,9 @@ import (
 	"embargo/internal/cases"
 	"embargo/internal/clock"
 	"embargo/internal/config"
+	"embargo/internal/deadlines"
 	"embargo/internal/intake"
+	"embargo/internal/jobs"
 	"embargo/internal/mail"
 	"embargo/internal/pgp"
 	"embargo/internal/projects"
@@ -56,6 +58,10 @@ type App struct {
 	// Mail delivers the outbox: for now into DATA_DIR/mail-outbox, as
 	// files, never over the network.
 	Mail *mail.Outbox
+	// Jobs runs the background work: the durable job queue and the
+	// periodic tasks (mail delivery, the deadline scan).
+	Jobs      *jobs.Runner
+	Deadlines *deadlines.Scanner
 	// Routers are the UI's and the API's guarded routes, for inspection.
 	Routers []*router.Router
 	Handler http.Handler
@@ -103,6 +109,8 @@ func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock
 	a.Intake = &intake.Service{Store: s, Clock: clk, Cases: a.Cases, Decrypter: a.Keys, BaseURL: cfg.EffectiveBaseURL()}
 	a.Mail = &mail.Outbox{Store: s, Clock: clk, Dir: filepath.Join(cfg.DataDir, mail.DirName),
 		From: mail.FromAddress(cfg.EffectiveBaseURL()), Log: log}
+	a.Deadlines = &deadlines.Scanner{Store: s, Clock: clk, BaseURL: cfg.EffectiveBaseURL(), Log: log}
+	a.Jobs = a.newJobs()
 	a.Gate = intake.NewGateLimits(clk, cmp.Or(cfg.ReportRatePerAddress, intake.ReportsPerClient),
 		cmp.Or(cfg.ReportRatePerProject, intake.ReportsPerProject))
 	a.Handler = a.routes()
@@ -160,12 +168,33 @@ func (a *App) routes() http.Handler {
 	return chain(root, a.Log, metrics, a.Config.TrustProxy)
 }
 
-// mailInterval is how often serve delivers the outbox.
-const mailInterval = 5 * time.Second
+// How often serve looks for background work, delivers the outbox, scans
+// deadlines and purges finished jobs.
+const (
+	jobsTick         = 5 * time.Second
+	mailInterval     = 5 * time.Second
+	deadlineInterval = time.Minute
+	purgeInterval    = time.Hour
+)
+
+// newJobs registers the periodic tasks.
+func (a *App) newJobs() *jobs.Runner {
+	r := jobs.New(a.Store, a.Clock, a.Log)
+	r.Every("mail.deliver", mailInterval, func(ctx context.Context) error {
+		n, err := a.Mail.Deliver(ctx)
+		if n > 0 {
+			a.Log.Info("mail written to the data directory (not sent: no SMTP delivery yet)", "messages", n, "dir", a.Mail.Dir)
+		}
+		return err
+	})
+	r.Every("deadlines.scan", deadlineInterval, a.Deadlines.Task)
+	r.Every("jobs.purge", purgeInterval, r.Purge)
+	return r
+}
 
 // Serve listens on the configured address until ctx is cancelled, then
-// shuts down gracefully within the configured timeout. Meanwhile it
-// delivers queued mail in the background.
+// shuts down gracefully within the configured timeout. Meanwhile it runs
+// the background jobs: mail delivery, deadline reminders and alarms.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
@@ -191,10 +220,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	mailCtx, stopMail := context.WithCancel(ctx)
-	mailDone := make(chan struct{})
-	go func() { defer close(mailDone); a.Mail.Run(mailCtx, mailInterval) }()
-	defer func() { stopMail(); <-mailDone }()
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); a.Jobs.Run(jobsCtx, jobsTick) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	select {
 	case err := <-errc:
 		return err

@@ -92,6 +92,9 @@ func (s *Service) Edit(ctx context.Context, actor *authz.Actor, key string, e Ed
 			if err := tx.UpdateCase(ctx, c); err != nil {
 				return err
 			}
+			if err := s.syncDeadlines(ctx, tx, c); err != nil {
+				return err
+			}
 			if err := s.record(ctx, tx, actor, "case.update", c, "", "", changedBefore, changedAfter); err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"embargo/internal/authz"
 	"embargo/internal/clock"
+	"embargo/internal/deadlines"
 	"embargo/internal/store"
 )
 
@@ -48,9 +49,11 @@ func (s *Service) CreateWith(ctx context.Context, actor *authz.Actor, p *store.P
 			return err
 		}
 		if also != nil {
-			return also(tx, c)
+			if err := also(tx, c); err != nil {
+				return err
+			}
 		}
-		return nil
+		return deadlines.Sync(ctx, tx, p, c, clock.Millis(s.Clock.Now()))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cases: create: %w", err)

@@ -130,6 +130,11 @@ func (s *Service) Update(ctx context.Context, actor *authz.Actor, key string, in
 		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
 		}
+		if before["severity"] != after["severity"] {
+			if err := s.syncDeadlines(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, actor, "case.update", c, "", "", changedBefore, changedAfter)
 	})
 	if err != nil {
@@ -209,7 +214,11 @@ func (s *Service) MoveIn(ctx context.Context, tx *store.Tx, actor *authz.Actor, 
 	before := map[string]any{"state": from, "resolution": c.Resolution}
 	c.State, c.Resolution = to, resolution
 	c.UpdatedAt = clock.Millis(s.Clock.Now())
+	reachMilestones(c, from, to, c.UpdatedAt)
 	if err := tx.UpdateCase(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := s.syncDeadlines(ctx, tx, c); err != nil {
 		return nil, err
 	}
 	after := map[string]any{"state": to, "resolution": resolution}

@@ -230,6 +230,15 @@ func (s *Service) SetTriage(ctx context.Context, actor *authz.Actor, key string,
 		if err := s.putPlan(ctx, tx, actor, c, old, in.Plan, ms); err != nil {
 			return err
 		}
+		if in.Decision != triage.DecisionPending && in.Decision != "" && c.AssessedAt == 0 {
+			c.AssessedAt = ms
+			if err := tx.UpdateCase(ctx, c); err != nil {
+				return err
+			}
+		}
+		if err := s.syncDeadlines(ctx, tx, c); err != nil {
+			return err
+		}
 		out, err = loadTriage(ctx, tx, c)
 		return err
 	})

@@ -126,25 +126,6 @@ func (o *Outbox) write(m *store.OutboxMessage) error {
 	return nil
 }
 
-// Run delivers pending mail every interval until ctx is done, logging
-// failures; serve starts it in the background.
-func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := o.Deliver(ctx); err != nil && ctx.Err() == nil {
-			o.Log.Error("mail delivery failed", "err", err)
-		} else if n > 0 {
-			o.Log.Info("mail written to the data directory (not sent: no SMTP delivery yet)", "messages", n, "dir", o.Dir)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // Compose returns m as an RFC 5322 message from the address from. The
 // recipient is checked again and the subject cleaned again, so a row
 // written by anything but Enqueue cannot smuggle in a header either.

@@ -27,6 +27,10 @@ type Settings struct {
 	DefaultEmbargoDays      int            `json:"default_embargo_days"`
 	MaxEmbargoDays          int            `json:"max_embargo_days"`
 	AdvisoryPrefix          string         `json:"advisory_prefix"`
+	// ReminderDaysBefore is how many days before a deadline the case's
+	// people are reminded (halfway through a shorter period); 0 reminds
+	// only when it is missed.
+	ReminderDaysBefore int `json:"reminder_days_before"`
 	// AutoAcknowledge acknowledges every new report on receipt with the
 	// acknowledgement template, in the report's own transaction.
 	AutoAcknowledge bool `json:"auto_acknowledge"`
@@ -42,6 +46,7 @@ func DefaultSettings() Settings {
 		FixTargetDays:           map[string]int{"critical": 7, "high": 30, "medium": 60, "low": 90},
 		DefaultEmbargoDays:      90,
 		MaxEmbargoDays:          90,
+		ReminderDaysBefore:      2,
 		SecurityPolicy:          DefaultSecurityPolicy(),
 	}
 }
@@ -77,6 +82,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.DefaultEmbargoDays < 1 || s.DefaultEmbargoDays > s.MaxEmbargoDays {
 		return validation.Errorf("default_embargo_days", "must be between 1 and the maximum embargo (%d)", s.MaxEmbargoDays)
+	}
+	if s.ReminderDaysBefore < 0 || s.ReminderDaysBefore > 30 {
+		return validation.Errorf("reminder_days_before", "must be between 0 and 30")
 	}
 	if s.AdvisoryPrefix != "" && !prefixPattern.MatchString(s.AdvisoryPrefix) {
 		return validation.Errorf("advisory_prefix", "must be 2 to 16 capital letters or digits, starting with a letter")

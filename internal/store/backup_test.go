@@ -322,6 +322,21 @@ func populate(t *testing.T, s *store.Store) {
 		if err := tx.SetReportAcknowledged(ctx, c1.ID, now+3, ann.ID); err != nil {
 			return err
 		}
+		// Deadlines (one open, one met), a job and a periodic task.
+		for _, d := range []*store.Deadline{
+			{CaseID: c1.ID, Kind: "acknowledge", Basis: "received:1", StartedAt: now, DueAt: hugeInt, RemindAt: now + 5, NextCheckAt: now + 5},
+			{CaseID: c1.ID, Kind: "embargo", Basis: oddText, StartedAt: now, DueAt: now + 9, RemindAt: now + 8, MetAt: now + 7},
+		} {
+			if err := tx.PutDeadline(ctx, d); err != nil {
+				return err
+			}
+		}
+		if err := tx.EnqueueJob(ctx, &store.Job{Kind: "mail.send", Payload: jsonText, RunAt: now, MaxAttempts: 5, CreatedAt: now}); err != nil {
+			return err
+		}
+		if _, err := tx.ClaimSchedule(ctx, "deadlines.scan", now, now+10); err != nil {
+			return err
+		}
 		for i, action := range []string{"user.create", "case.create", "case.note"} {
 			e, err := audit.NewEvent(hugeInt+int64(i), ann.ID, ann.Email, action,
 				map[string]any{"title": oddText}, map[string]any{"big": bigInt, "settings": jsonText})

@@ -27,16 +27,39 @@ type Case struct {
 	CreatedBy     int64
 	CreatedAt     int64
 	UpdatedAt     int64
+	Milestones
+	// DeadlinesSyncedAt is when internal/deadlines first derived the
+	// case's deadlines; 0 for a case from before they existed.
+	DeadlinesSyncedAt int64
+}
+
+// Milestones are the moments a case first reached each stage of its
+// work (0 while not reached). The deadline clock reads them to know when a
+// promise was kept; the metrics read them for the team's response times.
+type Milestones struct {
+	// AcknowledgedAt: the team first answered (the case left "new").
+	AcknowledgedAt int64
+	// AssessedAt: the first assessment, a triage decision (confirmed or
+	// rejected) or a move to accepted or rejected.
+	AssessedAt int64
+	// FixedAt: a fix was first ready.
+	FixedAt int64
+	// DisclosedAt: the case was first disclosed.
+	DisclosedAt int64
+	// ClosedAt: the case was last rejected or closed (0 once reopened).
+	ClosedAt int64
 }
 
 const caseColumns = `c.id, c.project_id, p.slug, c.number, c.case_key, c.title, c.description, c.severity, c.component,
-	c.state, c.resolution, c.coordinator_id, c.created_by, c.created_at, c.updated_at`
+	c.state, c.resolution, c.coordinator_id, c.created_by, c.created_at, c.updated_at,
+	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at`
 
 func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
 	var coord, by sql.NullInt64
 	if err := row.Scan(&c.ID, &c.ProjectID, &c.ProjectSlug, &c.Number, &c.Key, &c.Title, &c.Description, &c.Severity,
-		&c.Component, &c.State, &c.Resolution, &coord, &by, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.Component, &c.State, &c.Resolution, &coord, &by, &c.CreatedAt, &c.UpdatedAt,
+		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt); err != nil {
 		return nil, err
 	}
 	c.CoordinatorID, c.CreatedBy = nullTime(coord), nullTime(by)
@@ -46,10 +69,12 @@ func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 // CreateCase inserts c (Number and Key already set) and sets its ID.
 func (t *Tx) CreateCase(ctx context.Context, c *Case) error {
 	err := t.queryRow(ctx, `INSERT INTO cases (project_id, number, case_key, title, description, severity, component, state,
-		resolution, coordinator_id, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		resolution, coordinator_id, created_by, created_at, updated_at,
+		acknowledged_at, assessed_at, fixed_at, disclosed_at, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 		c.ProjectID, c.Number, c.Key, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution,
-		nullable(c.CoordinatorID), nullable(c.CreatedBy), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		nullable(c.CoordinatorID), nullable(c.CreatedBy), c.CreatedAt, c.UpdatedAt,
+		c.AcknowledgedAt, c.AssessedAt, c.FixedAt, c.DisclosedAt, c.ClosedAt).Scan(&c.ID)
 	if isUniqueViolation(err) {
 		return ErrConflict
 	}
@@ -62,8 +87,10 @@ func (t *Tx) CreateCase(ctx context.Context, c *Case) error {
 // UpdateCase writes every mutable field of c.
 func (t *Tx) UpdateCase(ctx context.Context, c *Case) error {
 	res, err := t.exec(ctx, `UPDATE cases SET title = $2, description = $3, severity = $4, component = $5, state = $6,
-		resolution = $7, coordinator_id = $8, updated_at = $9 WHERE id = $1`,
-		c.ID, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution, nullable(c.CoordinatorID), c.UpdatedAt)
+		resolution = $7, coordinator_id = $8, updated_at = $9,
+		acknowledged_at = $10, assessed_at = $11, fixed_at = $12, disclosed_at = $13, closed_at = $14 WHERE id = $1`,
+		c.ID, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution, nullable(c.CoordinatorID), c.UpdatedAt,
+		c.AcknowledgedAt, c.AssessedAt, c.FixedAt, c.DisclosedAt, c.ClosedAt)
 	if err != nil {
 		return fmt.Errorf("store: unable to update case: %w", err)
 	}
