@@ -16,6 +16,7 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("GET", "/me", authz.ActionSelf, a.meShow)
 	rt.Handle("GET", "/cwe", authz.ActionSelf, a.cweSearch)
 
+	rt.Handle("GET", "/queue", authz.ActionProjectList, a.queueShow)
 	rt.Handle("GET", "/projects", authz.ActionProjectList, a.projectList)
 	rt.Handle("POST", "/projects", authz.ActionProjectCreate, a.projectCreate)
 	rt.Handle("GET", "/projects/{slug}", authz.ActionProjectView, a.projectShow)
@@ -44,6 +45,7 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("GET", "/cases/{key}/notes", authz.ActionCaseView, a.noteList)
 	rt.Handle("POST", "/cases/{key}/notes", authz.ActionNoteCreate, a.noteCreate)
 	rt.Handle("GET", "/cases/{key}/events", authz.ActionCaseView, a.eventList)
+	rt.Handle("GET", "/cases/{key}/deadlines", authz.ActionCaseView, a.deadlineList)
 	rt.Handle("GET", "/cases/{key}/messages", authz.ActionCaseView, a.messageList)
 	rt.Handle("POST", "/cases/{key}/messages", authz.ActionThreadReply, a.messageCreate)
 	rt.Handle("POST", "/cases/{key}/reporter-link", authz.ActionReporterLink, a.reporterLinkSet)

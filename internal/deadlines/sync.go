@@ -71,8 +71,12 @@ func Sync(ctx context.Context, tx *store.Tx, p *store.Project, c *store.Case, no
 	}
 	want := Compute(f, set, stored, c.ID)
 	seen := make(map[string]bool, len(want))
+	var next int64
 	for _, d := range want {
 		seen[d.Kind] = true
+		if d.Open() && (next == 0 || d.DueAt < next) {
+			next = d.DueAt
+		}
 		if old := stored[d.Kind]; old != nil && *old == *d {
 			continue
 		}
@@ -85,6 +89,12 @@ func Sync(ctx context.Context, tx *store.Tx, p *store.Project, c *store.Case, no
 			if err := tx.DeleteDeadline(ctx, c.ID, kind); err != nil {
 				return err
 			}
+		}
+	}
+	if next != c.NextDueAt {
+		c.NextDueAt = next
+		if err := tx.SetCaseNextDue(ctx, c.ID, next); err != nil {
+			return err
 		}
 	}
 	if c.DeadlinesSyncedAt == 0 {

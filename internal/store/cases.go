@@ -31,6 +31,9 @@ type Case struct {
 	// DeadlinesSyncedAt is when internal/deadlines first derived the
 	// case's deadlines; 0 for a case from before they existed.
 	DeadlinesSyncedAt int64
+	// NextDueAt is the earliest due time of the case's open deadlines, 0
+	// when it has none.
+	NextDueAt int64
 }
 
 // Milestones are the moments a case first reached each stage of its
@@ -52,17 +55,17 @@ type Milestones struct {
 
 const caseColumns = `c.id, c.project_id, p.slug, c.number, c.case_key, c.title, c.description, c.severity, c.component,
 	c.state, c.resolution, c.coordinator_id, c.created_by, c.created_at, c.updated_at,
-	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at`
+	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at, c.next_due_at`
 
 func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
-	var coord, by sql.NullInt64
+	var coord, by, next sql.NullInt64
 	if err := row.Scan(&c.ID, &c.ProjectID, &c.ProjectSlug, &c.Number, &c.Key, &c.Title, &c.Description, &c.Severity,
 		&c.Component, &c.State, &c.Resolution, &coord, &by, &c.CreatedAt, &c.UpdatedAt,
-		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt); err != nil {
+		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt, &next); err != nil {
 		return nil, err
 	}
-	c.CoordinatorID, c.CreatedBy = nullTime(coord), nullTime(by)
+	c.CoordinatorID, c.CreatedBy, c.NextDueAt = nullTime(coord), nullTime(by), nullTime(next)
 	return &c, nil
 }
 

@@ -150,6 +150,15 @@ func (t *Tx) UnsyncedCases(ctx context.Context, limit int) ([]int64, error) {
 	return out, rows.Err()
 }
 
+// SetCaseNextDue records the earliest due time of case caseID's open
+// deadlines (0: none).
+func (t *Tx) SetCaseNextDue(ctx context.Context, caseID, at int64) error {
+	if _, err := t.exec(ctx, `UPDATE cases SET next_due_at = $2 WHERE id = $1`, caseID, nullable(at)); err != nil {
+		return fmt.Errorf("store: unable to set next due time: %w", err)
+	}
+	return nil
+}
+
 // MarkDeadlinesSynced records that case caseID's deadlines were derived at at.
 func (t *Tx) MarkDeadlinesSynced(ctx context.Context, caseID, at int64) error {
 	if _, err := t.exec(ctx, `UPDATE cases SET deadlines_synced_at = $2 WHERE id = $1`, caseID, at); err != nil {

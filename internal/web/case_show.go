@@ -10,6 +10,9 @@ import (
 
 	"embargo/internal/authz"
 	"embargo/internal/cases"
+	"embargo/internal/clock"
+	"embargo/internal/deadlines"
+	"embargo/internal/projects"
 	"embargo/internal/router"
 	"embargo/internal/store"
 )
@@ -77,6 +80,29 @@ type caseShowData struct {
 	Classification *classificationView
 	// Triage is the case's triage record, priority and remediation plan.
 	Triage *triageView
+	// Deadlines are the promises the case is under, in due order.
+	Deadlines []deadlineView
+}
+
+// deadlineView is one deadline on the case page: the same numbers every
+// party sees, in the project's time zone and in UTC.
+type deadlineView struct {
+	Kind, Label, State, Words string
+	DueAt                     int64
+}
+
+// deadlineViews describes a case's deadlines in project p's time zone.
+func deadlineViews(p *store.Project, list []deadlines.Status) []deadlineView {
+	set, err := projects.ParseSettings(p.Settings)
+	if err != nil {
+		set = projects.DefaultSettings()
+	}
+	out := make([]deadlineView, len(list))
+	for i, st := range list {
+		out[i] = deadlineView{Kind: st.Kind, Label: st.Label, State: st.State, Words: st.Words(set.Location()),
+			DueAt: clock.Millis(st.DueAt)}
+	}
+	return out
 }
 
 // casePage loads everything the case page shows; a nil page means it
@@ -164,6 +190,12 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		return nil
 	}
 	sd.Triage = newTriageView(t)
+	dl, err := h.Cases.Deadlines(r.Context(), c)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	sd.Deadlines = deadlineViews(d.Project, dl)
 	p := projectPage(r, c.Key+": "+c.Title, "Cases")
 	p.Data = sd
 	return p

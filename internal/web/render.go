@@ -77,6 +77,7 @@ func mustParseViews(a *assets) *views {
 		"markdown":  markdown.Render,
 		"has":       func(list []int64, id int64) bool { return slices.Contains(list, id) },
 		"dict":      dict,
+		"lower":     strings.ToLower,
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
 	vs := &views{sets: make(map[view]*template.Template, len(allViews))}

@@ -6,6 +6,9 @@
 -- and the metrics read them for time-to-acknowledge, -triage, -fix and
 -- -disclose. deadlines_synced_at is when the case's deadlines were last
 -- derived (0: never; the scheduler derives those of older cases).
+-- next_due_at is the earliest due time of its open deadlines (NULL when it
+-- has none), so that the team's queue finds overdue and due-soon cases
+-- with one index range.
 --
 -- case_deadlines holds one row per promise a case is under (acknowledge,
 -- assessment, fix, embargo). due_at is frozen when the clock starts, so a
@@ -35,7 +38,11 @@ UPDATE cases SET assessed_at = updated_at WHERE assessed_at = 0 AND state IN ('a
 UPDATE cases SET fixed_at = updated_at WHERE state IN ('fix-ready', 'disclosed', 'closed') AND resolution = '';
 UPDATE cases SET disclosed_at = updated_at WHERE state IN ('disclosed', 'closed') AND resolution = '';
 UPDATE cases SET closed_at = updated_at WHERE state IN ('rejected', 'closed');
+ALTER TABLE cases ADD COLUMN next_due_at BIGINT;
 CREATE INDEX cases_unsynced ON cases(deadlines_synced_at, id);
+CREATE INDEX cases_project_next_due ON cases(project_id, next_due_at) WHERE next_due_at IS NOT NULL;
+CREATE INDEX cases_project_open ON cases(project_id, coordinator_id, number DESC)
+    WHERE state IN ('new', 'acknowledged', 'triage', 'accepted', 'fixing', 'fix-ready', 'needs-info');
 
 CREATE TABLE case_deadlines (
     case_id        BIGINT  NOT NULL REFERENCES cases(id) ON DELETE CASCADE,

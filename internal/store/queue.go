@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The team's queue views: each is a question a responder asks in the
+// morning. internal/cases names them for people.
+const (
+	QueueNeedsAck      = "needs-acknowledgement"
+	QueueOverdue       = "overdue"
+	QueueDueThisWeek   = "due-this-week"
+	QueueWaitingOnUser = "waiting-on-reporter"
+	QueueVerification  = "awaiting-verification"
+	QueueMine          = "mine"
+	QueueUnassigned    = "unassigned"
+)
+
+// QueueViews lists the views in the order the queue shows them.
+var QueueViews = []string{QueueNeedsAck, QueueOverdue, QueueDueThisWeek, QueueWaitingOnUser, QueueVerification,
+	QueueMine, QueueUnassigned}
+
+// QueueScope is whose queue, over which projects, at what time.
+type QueueScope struct {
+	ProjectIDs []int64
+	UserID     int64
+	Now        int64
+	WeekEnd    int64 // the end of "due this week"
+	// OpenStates are the states in which a case still needs work.
+	OpenStates []string
+}
+
+// queueWhere returns the condition selecting view's cases (alias c) and
+// its ORDER BY, appending its arguments through arg.
+func queueWhere(view string, sc QueueScope, arg func(any) string) (where, order string, err error) {
+	open := func() string {
+		ph := make([]string, len(sc.OpenStates))
+		for i, s := range sc.OpenStates {
+			ph[i] = arg(s)
+		}
+		return "c.state IN (" + strings.Join(ph, ", ") + ")"
+	}
+	newest := "c.number DESC, c.id DESC"
+	soonest := "c.next_due_at, c.id"
+	switch view {
+	case QueueNeedsAck:
+		return "c.state = 'new' AND EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id)", "c.created_at, c.id", nil
+	case QueueOverdue:
+		return "c.next_due_at IS NOT NULL AND c.next_due_at < " + arg(sc.Now), soonest, nil
+	case QueueDueThisWeek:
+		return "c.next_due_at IS NOT NULL AND c.next_due_at >= " + arg(sc.Now) + " AND c.next_due_at < " + arg(sc.WeekEnd), soonest, nil
+	case QueueWaitingOnUser:
+		return "c.state = 'needs-info'", newest, nil
+	case QueueVerification:
+		return "c.state = 'fix-ready'", newest, nil
+	case QueueMine:
+		u := arg(sc.UserID)
+		return open() + " AND (c.coordinator_id = " + u + " OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = " + u + "))", newest, nil
+	case QueueUnassigned:
+		return open() + " AND c.coordinator_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_assignees a WHERE a.case_id = c.id)", newest, nil
+	}
+	return "", "", fmt.Errorf("store: unknown queue view %q", view)
+}
+
+// projectsIn returns "c.project_id IN (…)" for the scope's projects.
+func projectsIn(ids []int64, arg func(any) string) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = arg(id)
+	}
+	return "c.project_id IN (" + strings.Join(ph, ", ") + ")"
+}
+
+// QueueCounts returns how many cases each view holds over the scope's
+// projects; views without cases are absent.
+func (t *Tx) QueueCounts(ctx context.Context, sc QueueScope) (map[string]int, error) {
+	out := map[string]int{}
+	if len(sc.ProjectIDs) == 0 {
+		return out, nil
+	}
+	for _, view := range QueueViews {
+		var args []any
+		arg := func(v any) string {
+			args = append(args, v)
+			return "$" + strconv.Itoa(len(args))
+		}
+		in := projectsIn(sc.ProjectIDs, arg)
+		where, _, err := queueWhere(view, sc, arg)
+		if err != nil {
+			return nil, err
+		}
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+in+` AND `+where, args...).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: unable to count queue %s: %w", view, err)
+		}
+		if n > 0 {
+			out[view] = n
+		}
+	}
+	return out, nil
+}
+
+// QueueCases returns one page of a view's cases over the scope's projects
+// and whether more follow.
+func (t *Tx) QueueCases(ctx context.Context, view string, sc QueueScope, limit, offset int) ([]*Case, bool, error) {
+	if len(sc.ProjectIDs) == 0 {
+		return nil, false, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	in := projectsIn(sc.ProjectIDs, arg)
+	where, order, err := queueWhere(view, sc, arg)
+	if err != nil {
+		return nil, false, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE ` + in + ` AND ` + where +
+		` ORDER BY ` + order + ` LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(offset, 0))
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: unable to list queue %s: %w", view, err)
+	}
+	defer rows.Close()
+	var out []*Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: unable to list queue %s: %w", view, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: unable to list queue %s: %w", view, err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
