@@ -32,7 +32,7 @@ type settingsData struct {
 
 // settingsFields are the form's inputs, for placing error messages.
 var settingsFields = []string{"name", "description", "require_mfa", "time_zone", "acknowledge_business_days",
-	"auto_acknowledge", "assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix"}
+	"auto_acknowledge", "assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix", "reminder_days_before"}
 
 // settingsPage starts the settings page for r's project, showing form f.
 func (h *web) settingsPage(r *router.Request, f url.Values) *page {
@@ -69,6 +69,7 @@ func (h *web) projectSettingsForm(w http.ResponseWriter, r *router.Request) {
 	f.Set("default_embargo_days", strconv.Itoa(s.DefaultEmbargoDays))
 	f.Set("max_embargo_days", strconv.Itoa(s.MaxEmbargoDays))
 	f.Set("advisory_prefix", s.AdvisoryPrefix)
+	f.Set("reminder_days_before", strconv.Itoa(s.ReminderDaysBefore))
 	setPolicyForm(f, s.SecurityPolicy)
 	p := h.settingsPage(r, f)
 	h.render(w, r.Request, http.StatusOK, viewProjectSetting, p)
@@ -104,6 +105,14 @@ func readSettings(f url.Values) (projects.Settings, error) {
 	}
 	for _, sev := range fixSeverities {
 		if s.FixTargetDays[sev], err = formInt(f, "fix_"+sev, "fix_target_days"); err != nil {
+			return s, err
+		}
+	}
+	// Left blank (or from a form that predates it), the reminder lead is
+	// the default.
+	s.ReminderDaysBefore = projects.DefaultSettings().ReminderDaysBefore
+	if strings.TrimSpace(f.Get("reminder_days_before")) != "" {
+		if s.ReminderDaysBefore, err = formInt(f, "reminder_days_before", "reminder_days_before"); err != nil {
 			return s, err
 		}
 	}

@@ -261,6 +261,7 @@ var fieldLabels = map[string]string{
 	"time_zone":                 "Time zone",
 	"acknowledge_business_days": "Acknowledgement target",
 	"assessment_days":           "Assessment target",
+	"reminder_days_before":      "Reminder",
 	"fix_target_days":           "Fix targets",
 	"default_embargo_days":      "Default embargo",
 	"max_embargo_days":          "Maximum embargo",
