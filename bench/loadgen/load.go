@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,12 +21,15 @@ type scenario struct {
 	Path func(i int) string
 	// Auth sets the credential on a request.
 	Auth func(r *http.Request)
+	// Target is the p95 the scenario must stay under; 0 is targetP95.
+	Target time.Duration
 }
 
 // result is what one scenario measured.
 type result struct {
 	Name     string
 	Example  string // one path, for the report
+	Target   time.Duration
 	Skipped  string // why it did not run, when it did not
 	N        int    // successful requests measured
 	Errors   int
@@ -44,6 +48,8 @@ type loadConfig struct {
 	Requests int
 	Duration time.Duration
 	Warmup   int
+	// ScanDue is how many deadlines the deadline-scan measurement makes due.
+	ScanDue int
 }
 
 func newClient(workers int) *http.Client {
@@ -82,7 +88,7 @@ func do(client *http.Client, url string, auth func(*http.Request)) (status int, 
 // the offered load adapts to the server and latencies are not inflated by
 // a queue in the generator.
 func runScenario(client *http.Client, base string, sc scenario, cfg loadConfig) result {
-	res := result{Name: sc.Name, Example: sc.Path(0)}
+	res := result{Name: sc.Name, Example: sc.Path(0), Target: cmp.Or(sc.Target, targetP95)}
 	status, n, err := do(client, base+res.Example, sc.Auth)
 	if err != nil || status != http.StatusOK {
 		res.Skipped = fmt.Sprintf("GET %s answered %d (%v)", res.Example, status, err)

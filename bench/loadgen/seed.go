@@ -17,6 +17,7 @@ import (
 	"embargo/internal/authz"
 	"embargo/internal/cases"
 	"embargo/internal/clock"
+	"embargo/internal/deadlines"
 	"embargo/internal/projects"
 	"embargo/internal/store"
 )
@@ -72,10 +73,10 @@ func loadMeta(dir string) *seedMeta {
 // not stored next to each other, as in a real log.
 func seed(ctx context.Context, dir string, nCases int, nEvents int64, logf func(string, ...any)) (*seedMeta, error) {
 	start := time.Now()
-	if err := os.RemoveAll(dir); err != nil {
+	if err := resetDatabase(dir); err != nil {
 		return nil, err
 	}
-	s, err := store.Open(ctx, filepath.Join(dir, dbFile))
+	s, err := store.Open(ctx, seedDSN(dir))
 	if err != nil {
 		return nil, err
 	}
@@ -375,6 +376,34 @@ func (g *generator) batch(ctx context.Context, tx *store.Tx, plan *eventPlan, fi
 		if err := tx.UpdateCase(ctx, w.c); err != nil {
 			return err
 		}
+		if err := settleDeadlines(ctx, tx, g.project, w.c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settleDeadlines derives a seeded case's deadlines as the server would
+// have, and marks those already past as reminded and alarmed, as a
+// server running all along would have done: the measured scan then finds
+// what a live installation's scan finds, not years of backlog.
+func settleDeadlines(ctx context.Context, tx *store.Tx, p *store.Project, c *store.Case) error {
+	now := clock.Millis(time.Now())
+	if err := deadlines.Sync(ctx, tx, p, c, now); err != nil {
+		return err
+	}
+	list, err := tx.CaseDeadlines(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range list {
+		if d.NextCheckAt == 0 || d.DueAt >= now {
+			continue
+		}
+		d.RemindedAt, d.AlarmedAt, d.NextCheckAt = d.DueAt, d.DueAt, 0
+		if err := tx.PutDeadline(ctx, d); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -389,6 +418,7 @@ func (g *generator) apply(ctx context.Context, tx *store.Tx, c *store.Case, s st
 			c.Resolution = g.pick(cases.Resolutions)
 			after["resolution"], after["reason"] = c.Resolution, "Not reproducible with the supported configuration."
 		}
+		cases.ReachMilestones(c, c.State, s.to, g.at)
 		c.State = s.to
 		c.UpdatedAt = g.at
 		return g.record(ctx, tx, c, "case.transition", "", "", before, after)

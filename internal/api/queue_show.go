@@ -17,6 +17,9 @@ type queueViewJSON struct {
 	View  string `json:"view"`
 	Label string `json:"label"`
 	Count int    `json:"count"`
+	// MoreThan is true when the view holds more cases than Count, where
+	// the queue stops counting.
+	MoreThan bool `json:"more_than"`
 }
 
 // queueShow answers GET /queue: the team's queue over every project whose
@@ -60,7 +63,12 @@ func (a *api) queueShow(w http.ResponseWriter, r *router.Request) {
 	}
 	views := make([]queueViewJSON, 0, len(store.QueueViews))
 	for _, v := range store.QueueViews {
-		views = append(views, queueViewJSON{View: v, Label: cases.QueueLabel(v), Count: out.Counts[v]})
+		n := out.Counts[v]
+		one := queueViewJSON{View: v, Label: cases.QueueLabel(v), Count: n}
+		if n >= store.QueueCountCap {
+			one.Count, one.MoreThan = store.QueueCountCap-1, true
+		}
+		views = append(views, one)
 	}
 	var next *int
 	if out.More {

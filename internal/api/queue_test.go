@@ -78,6 +78,15 @@ func TestQueueAPI(t *testing.T) {
 			t.Errorf("overdue lists %v", keys)
 		}
 
+		// Past 99 the queue stops counting and says so.
+		for range 100 {
+			h.newCase("other", h.admin, map[string]any{"title": "More"})
+		}
+		for _, v := range h.must(http.StatusOK, "GET", "/api/v1/queue", h.admin, nil).list("views") {
+			if m := v.(map[string]any); m["view"] == "unassigned" && (m["count"] != 99.0 || m["more_than"] != true) {
+				t.Errorf("unassigned with 102 cases: %v", m)
+			}
+		}
 		h.must(http.StatusBadRequest, "GET", "/api/v1/queue?view=everything", h.admin, nil)
 		h.must(http.StatusBadRequest, "GET", "/api/v1/queue?colour=red", h.admin, nil)
 		h.must(http.StatusUnauthorized, "GET", "/api/v1/queue", "", nil)

@@ -10,10 +10,10 @@ import (
 	"embargo/internal/store"
 )
 
-// reachMilestones records the milestones a move from → to reaches at now.
+// ReachMilestones records the milestones a move from → to reaches at now.
 // The first time counts for the team's response times; ClosedAt follows
 // the case, so that reopening puts its open promises back on the clock.
-func reachMilestones(c *store.Case, from, to string, now int64) {
+func ReachMilestones(c *store.Case, from, to string, now int64) {
 	first := func(v *int64) {
 		if *v == 0 {
 			*v = now

@@ -214,7 +214,7 @@ func (s *Service) MoveIn(ctx context.Context, tx *store.Tx, actor *authz.Actor, 
 	before := map[string]any{"state": from, "resolution": c.Resolution}
 	c.State, c.Resolution = to, resolution
 	c.UpdatedAt = clock.Millis(s.Clock.Now())
-	reachMilestones(c, from, to, c.UpdatedAt)
+	ReachMilestones(c, from, to, c.UpdatedAt)
 	if err := tx.UpdateCase(ctx, c); err != nil {
 		return nil, err
 	}

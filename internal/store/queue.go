@@ -49,7 +49,7 @@ func queueWhere(view string, sc QueueScope, arg func(any) string) (where, order 
 	soonest := "c.next_due_at, c.id"
 	switch view {
 	case QueueNeedsAck:
-		return "c.state = 'new' AND EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id)", "c.created_at, c.id", nil
+		return "c.state = 'new' AND EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id)", "c.number, c.id", nil
 	case QueueOverdue:
 		return "c.next_due_at IS NOT NULL AND c.next_due_at < " + arg(sc.Now), soonest, nil
 	case QueueDueThisWeek:
@@ -76,8 +76,13 @@ func projectsIn(ids []int64, arg func(any) string) string {
 	return "c.project_id IN (" + strings.Join(ph, ", ") + ")"
 }
 
+// QueueCountCap is where the queue stops counting: a view holding more
+// cases says "more than QueueCountCap-1", so that counting costs the same
+// for a team with a hundred thousand cases as for one with ten.
+const QueueCountCap = 100
+
 // QueueCounts returns how many cases each view holds over the scope's
-// projects; views without cases are absent.
+// projects, counting up to QueueCountCap; views without cases are absent.
 func (t *Tx) QueueCounts(ctx context.Context, sc QueueScope) (map[string]int, error) {
 	out := map[string]int{}
 	if len(sc.ProjectIDs) == 0 {
@@ -95,7 +100,8 @@ func (t *Tx) QueueCounts(ctx context.Context, sc QueueScope) (map[string]int, er
 			return nil, err
 		}
 		var n int
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+in+` AND `+where, args...).Scan(&n); err != nil {
+		q := `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + in + ` AND ` + where + ` LIMIT ` + arg(QueueCountCap) + `) AS capped`
+		if err := t.queryRow(ctx, q, args...).Scan(&n); err != nil {
 			return nil, fmt.Errorf("store: unable to count queue %s: %w", view, err)
 		}
 		if n > 0 {

@@ -4,6 +4,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"embargo/internal/authz"
@@ -32,7 +33,7 @@ type homeData struct {
 // queueTab is one view of the queue with how many cases it holds.
 type queueTab struct {
 	View, Label string
-	Count       int
+	Count       string // "99+" past the count cap
 	Active      bool
 }
 
@@ -89,7 +90,11 @@ func (h *web) home(w http.ResponseWriter, r *router.Request) {
 func newQueueView(q *cases.Queue, now time.Time) *queueView {
 	v := &queueView{Label: cases.QueueLabel(q.View), More: q.More, Now: clock.Millis(now)}
 	for _, view := range store.QueueViews {
-		v.Tabs = append(v.Tabs, queueTab{View: view, Label: cases.QueueLabel(view), Count: q.Counts[view], Active: view == q.View})
+		count := strconv.Itoa(q.Counts[view])
+		if q.Counts[view] >= store.QueueCountCap {
+			count = strconv.Itoa(store.QueueCountCap-1) + "+"
+		}
+		v.Tabs = append(v.Tabs, queueTab{View: view, Label: cases.QueueLabel(view), Count: count, Active: view == q.View})
 	}
 	names := map[int64]string{}
 	for _, p := range q.Projects {
