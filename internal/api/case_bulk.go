@@ -20,8 +20,8 @@ type bulkRequest struct {
 }
 
 type bulkResultJSON struct {
-	Key   string     `json:"key"`
-	OK    bool       `json:"ok"`
+	Key   string       `json:"key"`
+	OK    bool         `json:"ok"`
 	Error *errorDetail `json:"error,omitempty"`
 }
 
