@@ -52,7 +52,7 @@ func TestQueue(t *testing.T) {
 			{"label=tls", []string{"ACME-1"}, []string{"ACME-2", "ACME-3"}},
 			{"assignee=me", nil, []string{"ACME-1", "ACME-2", "ACME-3"}},
 		} {
-			admin.get("/projects/acme?"+tt.query).want(http.StatusOK).contains(tt.has...).lacks(tt.lacks...)
+			admin.get("/projects/acme?" + tt.query).want(http.StatusOK).contains(tt.has...).lacks(tt.lacks...)
 		}
 		admin.get("/projects/acme?priority=P7").want(http.StatusUnprocessableEntity)
 		admin.get("/projects/acme?assignee=nobody").want(http.StatusUnprocessableEntity)
