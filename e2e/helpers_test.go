@@ -666,3 +666,23 @@ func (b *browser) watchRequests() func() []string {
 		return append([]string(nil), urls...)
 	}
 }
+
+// press clicks the element matched by the CSS selector where the click
+// does not load a page: a script's button, a checkbox, a summary.
+func (b *browser) press(selector string) {
+	b.t.Helper()
+	b.do("click "+selector, chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
+}
+
+// value returns the current value of the form control matched by the
+// CSS selector, as a script or the user left it.
+func (b *browser) value(selector string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(selector)))
+	if err != nil {
+		b.fatalf("read value of %s: %v", selector, err)
+	}
+	return v
+}
