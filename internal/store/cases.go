@@ -154,9 +154,14 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 		where = append(where, "c.id IN (SELECT id FROM cases WHERE coordinator_id = "+a+
 			" UNION SELECT case_id FROM case_assignees WHERE user_id = "+a+")")
 	}
+	from, order := "cases c JOIN projects p ON p.id = c.project_id", "c.number DESC"
 	if f.Label != "" {
-		where = append(where, "c.id IN (SELECT cl.case_id FROM case_labels cl JOIN project_labels pl ON pl.id = cl.label_id"+
-			" WHERE pl.project_id = "+arg(f.ProjectID)+" AND pl.name = "+arg(f.Label)+")")
+		// Read from the label's index, newest first, so that a rare label
+		// costs as little as a common one; an unknown label matches none.
+		from = "case_labels cl JOIN cases c ON c.id = cl.case_id JOIN projects p ON p.id = c.project_id"
+		order = "cl.case_number DESC"
+		where = append(where, "cl.label_id = (SELECT id FROM project_labels WHERE project_id = "+arg(f.ProjectID)+
+			" AND name = "+arg(f.Label)+")")
 	}
 	if f.HideSpam {
 		where = append(where, "c.resolution <> 'spam'")
@@ -169,8 +174,8 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	query := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE ` +
-		strings.Join(where, " AND ") + ` ORDER BY c.number DESC LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(f.Offset, 0))
+	query := `SELECT ` + caseColumns + ` FROM ` + from + ` WHERE ` +
+		strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(f.Offset, 0))
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: unable to list cases: %w", err)

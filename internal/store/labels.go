@@ -26,7 +26,8 @@ func (t *Tx) EnsureLabel(ctx context.Context, projectID int64, name string, now 
 // AddCaseLabel puts label labelID on a case; it reports false when the
 // case had it already.
 func (t *Tx) AddCaseLabel(ctx context.Context, caseID, labelID int64) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO case_labels (case_id, label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, caseID, labelID)
+	res, err := t.exec(ctx, `INSERT INTO case_labels (case_id, label_id, case_number)
+		SELECT id, $2, number FROM cases WHERE id = $1 ON CONFLICT DO NOTHING`, caseID, labelID)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to label case: %w", err)
 	}

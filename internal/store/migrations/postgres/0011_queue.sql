@@ -46,12 +46,15 @@ CREATE TABLE project_labels (
     UNIQUE (project_id, name)
 );
 
+-- case_number copies the case's number (which never changes), so that the
+-- label filter reads a label's newest cases straight from its index.
 CREATE TABLE case_labels (
-    case_id   BIGINT  NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    label_id  BIGINT  NOT NULL REFERENCES project_labels(id) ON DELETE CASCADE,
+    case_id      BIGINT  NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    label_id     BIGINT  NOT NULL REFERENCES project_labels(id) ON DELETE CASCADE,
+    case_number  BIGINT  NOT NULL,
     PRIMARY KEY (case_id, label_id)
 );
-CREATE INDEX case_labels_label ON case_labels(label_id, case_id);
+CREATE INDEX case_labels_label ON case_labels(label_id, case_number DESC);
 
 -- A saved view is a named set of case-list filters of one user in one
 -- project, kept as the list's normalised query string.
