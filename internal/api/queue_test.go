@@ -138,6 +138,11 @@ func TestBulkActions(t *testing.T) {
 			if got := keys(h.must(http.StatusOK, "GET", "/api/v1/projects/acme/cases?priority=P1", respToken, nil)); !cmp.Equal(got, []string{"ACME-2"}) {
 				t.Errorf("priority filter after exploitation = %v", got)
 			}
+			// A severity set by hand moves the stored priority too.
+			h.must(http.StatusOK, "PATCH", "/api/v1/cases/ACME-1", respToken, map[string]any{"severity": "low"})
+			if got := keys(h.must(http.StatusOK, "GET", "/api/v1/projects/acme/cases?priority=P4", respToken, nil)); !cmp.Equal(got, []string{"ACME-1"}) {
+				t.Errorf("priority filter after a severity change = %v", got)
+			}
 		})
 
 		t.Run("bad requests change nothing", func(t *testing.T) {
