@@ -3,6 +3,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,6 +76,10 @@ func TestBrowserTriageFromQueue(t *testing.T) {
 	for _, m := range []string{"AV-N", "AC-L", "AT-N", "PR-N", "UI-N", "VC-H", "VI-H", "VA-H", "SC-N", "SI-N", "SA-N"} {
 		b.press(`#cvss-` + m)
 	}
+	shots := os.Getenv("EMBARGO_E2E_SCREENSHOTS")
+	if shots != "" {
+		b.screenshot(filepath.Join(shots, "cvss-calculator.png"))
+	}
 	const vector = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
 	if got := b.value(`#cvss-vector-input`); got != vector {
 		b.fatalf("the calculator wrote %q, want %q", got, vector)
@@ -116,6 +122,9 @@ func TestBrowserTriageFromQueue(t *testing.T) {
 	b.submit(`#bulk-apply`)
 	if got := b.text("#bulk-results-heading"); !strings.Contains(got, "1 done, 1 refused") {
 		b.fatalf("bulk transition: %q", got)
+	}
+	if shots != "" {
+		b.screenshot(filepath.Join(shots, "queue-bulk.png"))
 	}
 	if got := b.text("#bulk-refused"); !strings.Contains(got, "ACME-1") || !strings.Contains(got, "from fixing to triage") {
 		t.Errorf("#bulk-refused = %q, want ACME-1 refused (fixing cannot go back to triage)", got)
