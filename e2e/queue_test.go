@@ -107,9 +107,12 @@ func TestBrowserTriageFromQueue(t *testing.T) {
 
 	// Bulk actions from the whole list.
 	b.open(base + "/projects/acme")
-	b.press(`#select-ACME-1`)
-	b.press(`#select-ACME-2`)
-	b.fill(`#bulk-action`, "label")
+	b.press(`#select-all`) // both cases on the page
+	b.choose(`#bulk-action`, "label")
+	b.waitVisible(`#bulk-label`)
+	if b.visible(`#bulk-to`) {
+		t.Errorf("the state select shows while adding a label")
+	}
 	b.fill(`#bulk-label`, "needs-backport")
 	b.submit(`#bulk-apply`)
 	if got := b.text("#bulk-results-heading"); !strings.Contains(got, "2 done, 0 refused") {
@@ -117,7 +120,7 @@ func TestBrowserTriageFromQueue(t *testing.T) {
 	}
 	b.press(`#select-ACME-1`)
 	b.press(`#select-ACME-2`)
-	b.fill(`#bulk-action`, "transition")
+	b.choose(`#bulk-action`, "transition")
 	b.fill(`#bulk-to`, "triage")
 	b.submit(`#bulk-apply`)
 	if got := b.text("#bulk-results-heading"); !strings.Contains(got, "1 done, 1 refused") {
