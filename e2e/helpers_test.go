@@ -666,3 +666,51 @@ func (b *browser) watchRequests() func() []string {
 		return append([]string(nil), urls...)
 	}
 }
+
+// press clicks the element matched by the CSS selector where the click
+// does not load a page: a script's button, a checkbox, a summary.
+func (b *browser) press(selector string) {
+	b.t.Helper()
+	b.do("click "+selector, chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
+}
+
+// value returns the current value of the form control matched by the
+// CSS selector, as a script or the user left it.
+func (b *browser) value(selector string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(selector)))
+	if err != nil {
+		b.fatalf("read value of %s: %v", selector, err)
+	}
+	return v
+}
+
+// choose sets the value of the select or input matched by the CSS
+// selector as a person would, so that the page's scripts see the change
+// (fill sets the value without telling them).
+func (b *browser) choose(selector, value string) {
+	b.t.Helper()
+	b.fill(selector, value)
+	js := `document.querySelector(` + strconv.Quote(selector) + `).dispatchEvent(new Event("change", {bubbles: true}))`
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil {
+		b.fatalf("choose %s: %v", selector, err)
+	}
+}
+
+// visible reports whether the element matched by the CSS selector is
+// shown now (present and not hidden).
+func (b *browser) visible(selector string) bool {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	js := `(function (e) { return !!e && e.offsetParent !== null && !e.hidden; })(document.querySelector(` + strconv.Quote(selector) + `))`
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		b.fatalf("look at %s: %v", selector, err)
+	}
+	return ok
+}

@@ -12,6 +12,8 @@ import (
 	"embargo/internal/cases"
 	"embargo/internal/router"
 	"embargo/internal/store"
+	"embargo/internal/triage"
+	"embargo/internal/validation"
 )
 
 // Paging limits shared by every paginated list.
@@ -24,14 +26,15 @@ const (
 
 // caseList answers GET /projects/{slug}/cases, newest first. Filters:
 // state (repeatable or comma-separated; "open" stands for every state
-// that still needs work), severity, assignee ("me" or a user ID: cases
-// the user coordinates or is assigned to), q (text in the title or key),
+// that still needs work), severity, priority, assignee ("me" or a user
+// ID: cases the user coordinates or is assigned to), component (exact),
+// label, q (text in the title or key),
 // include_spam, limit and offset. Cases rejected as spam are left out
 // unless the filter asks for rejected cases or include_spam is true.
 func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
 	q := r.URL.Query()
 	f := store.CaseFilter{ProjectID: r.Project.ID}
-	err := onlyParams(q, "state", "severity", "assignee", "q", "include_spam", "limit", "offset")
+	err := onlyParams(q, "state", "severity", "priority", "assignee", "component", "label", "q", "include_spam", "limit", "offset")
 	if err == nil {
 		f.States, err = stateParam(q["state"])
 	}
@@ -44,6 +47,26 @@ func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
 		f.Severity, err = stringParam(q, "severity")
 		if err == nil && f.Severity != "" && !slices.Contains(cases.Severities, f.Severity) {
 			err = invalidParam("severity", "must be one of %s", strings.Join(cases.Severities, ", "))
+		}
+	}
+	if err == nil {
+		f.Priority, err = stringParam(q, "priority")
+		if err == nil && f.Priority != "" && !slices.Contains(triage.Priorities, f.Priority) {
+			err = invalidParam("priority", "must be one of %s", strings.Join(triage.Priorities, ", "))
+		}
+	}
+	if err == nil {
+		f.Component, err = stringParam(q, "component")
+		if err == nil && len([]rune(f.Component)) > cases.MaxComponent {
+			err = invalidParam("component", "is longer than %d characters", cases.MaxComponent)
+		}
+	}
+	if err == nil {
+		f.Label, err = stringParam(q, "label")
+		if err == nil && f.Label != "" {
+			if f.Label, err = cases.NormaliseLabel("label", f.Label); err != nil {
+				err = invalidParam("label", "%s", err.(*validation.Error).Message)
+			}
 		}
 	}
 	if err == nil {
@@ -149,10 +172,18 @@ func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) 
 	if err != nil {
 		return nil, err
 	}
+	labels, err := a.Cases.Labels(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]caseJSON, 0, len(cs))
 	for _, c := range cs {
 		one := classified(caseOut(c, assignees[c.ID]), scores[c.ID], cwes[c.ID])
 		one.Priority, one.PrioritySource = priorities[c.ID].Value, priorities[c.ID].Source
+		one.Labels = labels[c.ID]
+		if one.Labels == nil {
+			one.Labels = []string{}
+		}
 		out = append(out, one)
 	}
 	return out, nil

@@ -109,6 +109,7 @@ type caseJSON struct {
 	CWEIDs         []string   `json:"cwe_ids"`         // "CWE-79", ascending
 	Priority       string     `json:"priority"`        // P1..P4
 	PrioritySource string     `json:"priority_source"` // derived or override
+	Labels         []string   `json:"labels"`          // by name
 }
 
 func caseOut(c *store.Case, assignees []int64) caseJSON {
@@ -123,7 +124,7 @@ func caseOut(c *store.Case, assignees []int64) caseJSON {
 		Description: c.Description, Severity: c.Severity, Component: c.Component, State: c.State,
 		Resolution: optionalString(c.Resolution), NextStates: next, CoordinatorID: optionalID(c.CoordinatorID),
 		AssigneeIDs: assignees, CreatedBy: optionalID(c.CreatedBy), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt),
-		CWEIDs: []string{}}
+		CWEIDs: []string{}, Labels: []string{}}
 }
 
 type noteJSON struct {

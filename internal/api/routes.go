@@ -35,9 +35,20 @@ func (a *api) routes(rt *router.Router) {
 
 	rt.Handle("GET", "/projects/{slug}/cases", authz.ActionCaseList, a.caseList)
 	rt.Handle("POST", "/projects/{slug}/cases", authz.ActionCaseCreate, a.caseCreate)
+	// Each case of a bulk action is authorized on its own, with the action
+	// of the single route (cases.Bulk); any member may ask.
+	rt.Handle("POST", "/projects/{slug}/cases/bulk", authz.ActionCaseList, a.caseBulk)
+	rt.Handle("GET", "/projects/{slug}/labels", authz.ActionCaseList, a.labelList)
+	// Saved views are the caller's own; the store only ever reads and
+	// deletes the caller's.
+	rt.Handle("GET", "/projects/{slug}/views", authz.ActionCaseList, a.viewList)
+	rt.Handle("POST", "/projects/{slug}/views", authz.ActionCaseList, a.viewSave)
+	rt.Handle("DELETE", "/projects/{slug}/views/{id}", authz.ActionCaseList, a.viewDelete)
 	rt.Handle("GET", "/cases/{key}", authz.ActionCaseView, a.caseShow)
 	rt.Handle("PATCH", "/cases/{key}", authz.ActionCaseEdit, a.caseUpdate)
 	rt.Handle("PUT", "/cases/{key}/assignment", authz.ActionCaseEdit, a.caseAssign)
+	rt.Handle("POST", "/cases/{key}/labels", authz.ActionCaseEdit, a.caseLabelAdd)
+	rt.Handle("DELETE", "/cases/{key}/labels/{label}", authz.ActionCaseEdit, a.caseLabelRemove)
 	rt.Handle("POST", "/cases/{key}/transitions", authz.ActionCaseTransition, a.caseTransition)
 	rt.Handle("GET", "/cases/{key}/triage", authz.ActionCaseView, a.caseTriageShow)
 	rt.Handle("PUT", "/cases/{key}/triage", authz.ActionCaseEdit, a.caseTriageSet)

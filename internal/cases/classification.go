@@ -109,7 +109,7 @@ func (s *Service) Edit(ctx context.Context, actor *authz.Actor, key string, e Ed
 				return err
 			}
 		}
-		return nil
+		return syncPriority(ctx, tx, c)
 	})
 	if err != nil {
 		return nil, err

@@ -30,6 +30,8 @@ func (s *Service) CreateWith(ctx context.Context, actor *authz.Actor, p *store.P
 	if err := in.validate(c); err != nil {
 		return nil, err
 	}
+	// A new case has no CVSS score, triage record or override yet.
+	c.Priority = PriorityOf(c, "", "", "").Value
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		n, err := tx.NextCaseNumber(ctx, p.ID)
 		if err != nil {

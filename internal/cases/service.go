@@ -13,6 +13,7 @@ import (
 	"embargo/internal/authz"
 	"embargo/internal/clock"
 	"embargo/internal/store"
+	"embargo/internal/triage"
 	"embargo/internal/validation"
 )
 
@@ -128,6 +129,9 @@ func (s *Service) Update(ctx context.Context, actor *authz.Actor, key string, in
 		}
 		c.UpdatedAt = clock.Millis(s.Clock.Now())
 		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		if err := syncPriority(ctx, tx, c); err != nil {
 			return err
 		}
 		if before["severity"] != after["severity"] {
@@ -253,19 +257,7 @@ func (s *Service) Assign(ctx context.Context, actor *authz.Actor, key string, a 
 		if c, err = load(ctx, tx, key); err != nil {
 			return err
 		}
-		check := func(field string, id int64) error {
-			m, err := tx.Membership(ctx, c.ProjectID, id)
-			if errors.Is(err, store.ErrNotFound) {
-				return validation.Errorf(field, "user %d is not a member of this project", id)
-			}
-			if err != nil {
-				return err
-			}
-			if m.Role != string(authz.RoleAdmin) && m.Role != string(authz.RoleResponder) {
-				return validation.Errorf(field, "%s is a viewer; only responders and admins can handle cases", m.Email)
-			}
-			return nil
-		}
+		check := func(field string, id int64) error { return checkHandler(ctx, tx, c.ProjectID, field, id) }
 		if a.CoordinatorID != 0 {
 			if err := check("coordinator", a.CoordinatorID); err != nil {
 				return err
@@ -291,6 +283,64 @@ func (s *Service) Assign(ctx context.Context, actor *authz.Actor, key string, a 
 		}
 		after := map[string]any{"coordinator": c.CoordinatorID, "assignees": nonNil(ids)}
 		return s.record(ctx, tx, actor, "case.assign", c, "", "", before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkHandler refuses user id as a handler of a case of project
+// projectID unless they are a responder or admin there.
+func checkHandler(ctx context.Context, tx *store.Tx, projectID int64, field string, id int64) error {
+	m, err := tx.Membership(ctx, projectID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return validation.Errorf(field, "user %d is not a member of this project", id)
+	}
+	if err != nil {
+		return err
+	}
+	if m.Role != string(authz.RoleAdmin) && m.Role != string(authz.RoleResponder) {
+		return validation.Errorf(field, "%s is a viewer; only responders and admins can handle cases", m.Email)
+	}
+	return nil
+}
+
+// AddAssignee adds user id to case key's assignees, with the checks of
+// Assign, and records a "case.assign" event; a user assigned already
+// leaves the case as it is.
+func (s *Service) AddAssignee(ctx context.Context, actor *authz.Actor, key string, id int64) (*store.Case, error) {
+	var c *store.Case
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = load(ctx, tx, key); err != nil {
+			return err
+		}
+		if err := checkHandler(ctx, tx, c.ProjectID, "assignee_id", id); err != nil {
+			return err
+		}
+		old, err := tx.Assignees(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(old, id) {
+			return nil
+		}
+		if len(old) >= MaxAssignees {
+			return validation.Errorf("assignee_id", "at most %d people", MaxAssignees)
+		}
+		ids := append(slices.Clone(old), id)
+		slices.Sort(ids)
+		c.UpdatedAt = clock.Millis(s.Clock.Now())
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.SetAssignees(ctx, c.ID, ids); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, "case.assign", c, "", "",
+			map[string]any{"coordinator": c.CoordinatorID, "assignees": nonNil(old)},
+			map[string]any{"coordinator": c.CoordinatorID, "assignees": ids})
 	})
 	if err != nil {
 		return nil, err
@@ -395,6 +445,25 @@ func (s *Service) List(ctx context.Context, f store.CaseFilter) ([]*store.Case, 
 		if err := validation.OneOf("severity", f.Severity, Severities...); err != nil {
 			return nil, false, err
 		}
+	}
+	if f.Priority != "" {
+		if err := validation.OneOf("priority", f.Priority, triage.Priorities...); err != nil {
+			return nil, false, err
+		}
+	}
+	if f.Component != "" {
+		c, err := validation.Text("component", f.Component, false, MaxComponent, false)
+		if err != nil {
+			return nil, false, err
+		}
+		f.Component = c
+	}
+	if f.Label != "" {
+		l, err := NormaliseLabel("label", f.Label)
+		if err != nil {
+			return nil, false, err
+		}
+		f.Label = l
 	}
 	q, err := validation.Text("q", f.Query, false, 200, false)
 	if err != nil {

@@ -176,6 +176,45 @@ func loadTriage(ctx context.Context, tx *store.Tx, c *store.Case) (*Triage, erro
 	return out, nil
 }
 
+// syncPriority works out case c's priority from its severity, current
+// CVSS rating, exploitation status and override, all read inside tx, and
+// stores it if it changed, so that the queue's priority filter always
+// agrees with what the case page shows. Every change to one of those
+// calls it in its own transaction.
+func syncPriority(ctx context.Context, tx *store.Tx, c *store.Case) error {
+	rating := ""
+	if v, err := tx.LatestCVSS(ctx, c.ID); err == nil {
+		rating = v.Rating
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	exploitation := ""
+	if r, err := tx.TriageOf(ctx, c.ID); err == nil {
+		exploitation = r.Exploitation
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	override := ""
+	if o, err := tx.PriorityOverrideOf(ctx, c.ID); err == nil {
+		override = o.Priority
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return storePriority(ctx, tx, c, PriorityOf(c, rating, exploitation, override).Value)
+}
+
+// storePriority records p as case c's priority if it differs.
+func storePriority(ctx context.Context, tx *store.Tx, c *store.Case, p string) error {
+	if c.Priority == p {
+		return nil
+	}
+	if err := tx.SetCasePriority(ctx, c.ID, p); err != nil {
+		return err
+	}
+	c.Priority = p
+	return nil
+}
+
 func projectSettings(ctx context.Context, tx *store.Tx, projectID int64) (projects.Settings, error) {
 	p, err := tx.ProjectByID(ctx, projectID)
 	if err != nil {
@@ -240,7 +279,10 @@ func (s *Service) SetTriage(ctx context.Context, actor *authz.Actor, key string,
 			return err
 		}
 		out, err = loadTriage(ctx, tx, c)
-		return err
+		if err != nil {
+			return err
+		}
+		return storePriority(ctx, tx, c, out.Priority.Value)
 	})
 	if err != nil {
 		return nil, err

@@ -269,6 +269,20 @@ func populate(t *testing.T, s *store.Store) {
 				return err
 			}
 		}
+		// Labels, one shared by two cases, and a saved view.
+		label, err := tx.EnsureLabel(ctx, c1.ProjectID, "tls", now)
+		if err != nil {
+			return err
+		}
+		for _, id := range []int64{c1.ID, c2.ID} {
+			if _, err := tx.AddCaseLabel(ctx, id, label); err != nil {
+				return err
+			}
+		}
+		if err := tx.SaveView(ctx, &store.SavedView{UserID: ann.ID, ProjectID: c1.ProjectID, Name: oddText,
+			Query: "label=tls&state=open", CreatedAt: now}); err != nil {
+			return err
+		}
 		// A report with a revoked link and one with a live one, a thread
 		// message, and attachments whose bytes are not text.
 		for i, r := range []*store.Report{

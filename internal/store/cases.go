@@ -12,17 +12,21 @@ import (
 
 // Case is one vulnerability report or issue handled by a project's team.
 type Case struct {
-	ID            int64
-	ProjectID     int64
-	ProjectSlug   string
-	Number        int64
-	Key           string
-	Title         string
-	Description   string
-	Severity      string
-	Component     string
-	State         string
-	Resolution    string
+	ID          int64
+	ProjectID   int64
+	ProjectSlug string
+	Number      int64
+	Key         string
+	Title       string
+	Description string
+	Severity    string
+	Component   string
+	State       string
+	Resolution  string
+	// Priority is the case's current priority (P1 … P4), kept in step by
+	// internal/cases with everything it derives from; UpdateCase leaves
+	// it alone, SetCasePriority writes it.
+	Priority      string
 	CoordinatorID int64
 	CreatedBy     int64
 	CreatedAt     int64
@@ -54,14 +58,14 @@ type Milestones struct {
 }
 
 const caseColumns = `c.id, c.project_id, p.slug, c.number, c.case_key, c.title, c.description, c.severity, c.component,
-	c.state, c.resolution, c.coordinator_id, c.created_by, c.created_at, c.updated_at,
+	c.state, c.resolution, c.priority, c.coordinator_id, c.created_by, c.created_at, c.updated_at,
 	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at, c.next_due_at`
 
 func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
 	var coord, by, next sql.NullInt64
 	if err := row.Scan(&c.ID, &c.ProjectID, &c.ProjectSlug, &c.Number, &c.Key, &c.Title, &c.Description, &c.Severity,
-		&c.Component, &c.State, &c.Resolution, &coord, &by, &c.CreatedAt, &c.UpdatedAt,
+		&c.Component, &c.State, &c.Resolution, &c.Priority, &coord, &by, &c.CreatedAt, &c.UpdatedAt,
 		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt, &next); err != nil {
 		return nil, err
 	}
@@ -72,10 +76,10 @@ func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 // CreateCase inserts c (Number and Key already set) and sets its ID.
 func (t *Tx) CreateCase(ctx context.Context, c *Case) error {
 	err := t.queryRow(ctx, `INSERT INTO cases (project_id, number, case_key, title, description, severity, component, state,
-		resolution, coordinator_id, created_by, created_at, updated_at,
+		resolution, priority, coordinator_id, created_by, created_at, updated_at,
 		acknowledged_at, assessed_at, fixed_at, disclosed_at, closed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
-		c.ProjectID, c.Number, c.Key, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+		c.ProjectID, c.Number, c.Key, c.Title, c.Description, c.Severity, c.Component, c.State, c.Resolution, c.Priority,
 		nullable(c.CoordinatorID), nullable(c.CreatedBy), c.CreatedAt, c.UpdatedAt,
 		c.AcknowledgedAt, c.AssessedAt, c.FixedAt, c.DisclosedAt, c.ClosedAt).Scan(&c.ID)
 	if isUniqueViolation(err) {
@@ -103,6 +107,18 @@ func (t *Tx) UpdateCase(ctx context.Context, c *Case) error {
 	return nil
 }
 
+// SetCasePriority stores a case's current priority.
+func (t *Tx) SetCasePriority(ctx context.Context, caseID int64, priority string) error {
+	res, err := t.exec(ctx, `UPDATE cases SET priority = $2 WHERE id = $1`, caseID, priority)
+	if err != nil {
+		return fmt.Errorf("store: unable to update case priority: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // CaseByKey returns the case with that key (e.g. "ACME-7"), or ErrNotFound.
 // On PostgreSQL the row is locked when forUpdate is set, so concurrent
 // transitions of one case serialise.
@@ -123,7 +139,10 @@ type CaseFilter struct {
 	ProjectID  int64
 	States     []string
 	Severity   string
-	AssigneeID int64 // cases where the user is coordinator or assignee
+	Priority   string
+	AssigneeID int64  // cases where the user is coordinator or assignee
+	Component  string // exact match: the product or component named on the case
+	Label      string // cases carrying this label (normalised)
 	Query      string
 	// HideSpam leaves out cases rejected with the resolution "spam".
 	HideSpam bool
@@ -151,9 +170,28 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 	if f.Severity != "" {
 		where = append(where, "c.severity = "+arg(f.Severity))
 	}
+	if f.Priority != "" {
+		where = append(where, "c.priority = "+arg(f.Priority))
+	}
+	if f.Component != "" {
+		where = append(where, "c.component = "+arg(f.Component))
+	}
 	if f.AssigneeID != 0 {
+		// One set of case IDs from two indexes (cases_coordinator_project,
+		// case_assignees_user) rather than an OR the planner would answer
+		// by walking every case of the project.
 		a := arg(f.AssigneeID)
-		where = append(where, "(c.coordinator_id = "+a+" OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = "+a+"))")
+		where = append(where, "c.id IN (SELECT id FROM cases WHERE coordinator_id = "+a+
+			" UNION SELECT case_id FROM case_assignees WHERE user_id = "+a+")")
+	}
+	from, order := "cases c JOIN projects p ON p.id = c.project_id", "c.number DESC"
+	if f.Label != "" {
+		// Read from the label's index, newest first, so that a rare label
+		// costs as little as a common one; an unknown label matches none.
+		from = "case_labels cl JOIN cases c ON c.id = cl.case_id JOIN projects p ON p.id = c.project_id"
+		order = "cl.case_number DESC"
+		where = append(where, "cl.label_id = (SELECT id FROM project_labels WHERE project_id = "+arg(f.ProjectID)+
+			" AND name = "+arg(f.Label)+")")
 	}
 	if f.HideSpam {
 		where = append(where, "c.resolution <> 'spam'")
@@ -166,8 +204,8 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	query := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE ` +
-		strings.Join(where, " AND ") + ` ORDER BY c.number DESC LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(f.Offset, 0))
+	query := `SELECT ` + caseColumns + ` FROM ` + from + ` WHERE ` +
+		strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(f.Offset, 0))
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: unable to list cases: %w", err)

@@ -80,6 +80,11 @@ type caseShowData struct {
 	Classification *classificationView
 	// Triage is the case's triage record, priority and remediation plan.
 	Triage *triageView
+	// Labels are the case's labels; LabelForm the add form's value and
+	// ProjectLabels the project's labels it suggests.
+	Labels        []string
+	LabelForm     string
+	ProjectLabels []string
 	// Deadlines are the promises the case is under, in due order.
 	Deadlines []deadlineView
 }
@@ -196,6 +201,10 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		return nil
 	}
 	sd.Deadlines = deadlineViews(d.Project, dl)
+	if err := h.caseLabels(r, &sd); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
 	p := projectPage(r, c.Key+": "+c.Title, "Cases")
 	p.Data = sd
 	return p
@@ -229,6 +238,8 @@ func (h *web) caseFormError(w http.ResponseWriter, r *router.Request, form strin
 		d.Classification.CWEForm = r.PostForm.Get("cwe_ids")
 	case "triage":
 		d.Triage.refill(r.PostForm)
+	case "label":
+		d.LabelForm = r.PostForm.Get("label")
 	}
 	p.Data = d
 	p.Form = r.PostForm

@@ -78,6 +78,8 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		it.Text = describeCVSSEvent(who, before, after)
 	case "case.cwe":
 		it.Text = describeCWEEvent(who, after)
+	case "case.label":
+		it.Text = describeLabelEvent(who, before, after)
 	case "case.triage", "case.priority", "case.plan":
 		it.Text = describeTriageEvent(who, e.Action, before, after)
 	case "note.create":

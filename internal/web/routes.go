@@ -28,6 +28,11 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("GET", "/projects/new", authz.ActionProjectCreate, h.projectNewForm)
 	rt.Handle("POST", "/projects/new", authz.ActionProjectCreate, h.projectNewSubmit)
 	rt.Handle("GET", "/projects/{slug}", authz.ActionCaseList, h.caseList)
+	// Each ticked case is authorized on its own with the single action's
+	// permission (cases.Bulk); saved views are the actor's own.
+	rt.Handle("POST", "/projects/{slug}/cases/bulk", authz.ActionCaseList, h.caseBulk)
+	rt.Handle("POST", "/projects/{slug}/views", authz.ActionCaseList, h.viewSave)
+	rt.Handle("POST", "/projects/{slug}/views/{id}/delete", authz.ActionCaseList, h.viewDelete)
 	rt.Handle("GET", "/projects/{slug}/settings", authz.ActionProjectEdit, h.projectSettingsForm)
 	rt.Handle("POST", "/projects/{slug}/settings", authz.ActionProjectEdit, h.projectSettingsSubmit)
 	rt.Handle("POST", "/projects/{slug}/archive", authz.ActionProjectArchive, h.projectArchive)
@@ -56,6 +61,8 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/cases/{key}/cwe", authz.ActionCaseEdit, h.caseCWE)
 	rt.Handle("POST", "/cases/{key}/triage", authz.ActionCaseEdit, h.caseTriage)
 	rt.Handle("POST", "/cases/{key}/assign", authz.ActionCaseEdit, h.caseAssign)
+	rt.Handle("POST", "/cases/{key}/labels", authz.ActionCaseEdit, h.caseLabelAdd)
+	rt.Handle("POST", "/cases/{key}/labels/remove", authz.ActionCaseEdit, h.caseLabelRemove)
 	rt.Handle("POST", "/cases/{key}/transition", authz.ActionCaseTransition, h.caseTransition)
 	rt.Handle("POST", "/cases/{key}/notes", authz.ActionNoteCreate, h.noteCreate)
 	rt.Handle("POST", "/cases/{key}/messages", authz.ActionThreadReply, h.caseMessageCreate)
