@@ -42,7 +42,17 @@ func TestBrowserTriageFromQueue(t *testing.T) {
 		b.submit(`form:has([name="title"]) button[type="submit"]`)
 	}
 
-	// The queue, filtered to the parser.
+	// The team's home queue: nobody handles either case yet.
+	b.open(base + "/")
+	if got := b.texts("#queue tbody td.key"); len(got) != 2 {
+		b.fatalf("the home queue lists %q, want both unassigned cases", got)
+	}
+	b.click(`a.queue-tab[data-view="unassigned"]`)
+	if got := b.texts("#queue tbody td.key"); len(got) != 2 {
+		b.fatalf("the unassigned view lists %q, want both cases", got)
+	}
+
+	// The project's case list, filtered to the parser.
 	b.open(base + "/projects/acme")
 	if got := b.texts("tbody td.key"); len(got) != 2 {
 		b.fatalf("the queue lists %q, want both cases", got)
