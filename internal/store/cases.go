@@ -94,7 +94,9 @@ type CaseFilter struct {
 	States     []string
 	Severity   string
 	AssigneeID int64 // cases where the user is coordinator or assignee
-	Query      string
+	// Query is the text a user searches for: cases.Service.List parses it
+	// and searches with SearchCases. ListCases does not read it.
+	Query string
 	// HideSpam leaves out cases rejected with the resolution "spam".
 	HideSpam bool
 	Limit    int
@@ -102,36 +104,15 @@ type CaseFilter struct {
 }
 
 // ListCases returns one page of a project's cases, newest first, and
-// whether more follow.
+// whether more follow. It does not read f.Query: text search is
+// SearchCases.
 func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error) {
-	var where []string
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where = append(where, "c.project_id = "+arg(f.ProjectID))
-	if len(f.States) > 0 {
-		var ph []string
-		for _, s := range f.States {
-			ph = append(ph, arg(s))
-		}
-		where = append(where, "c.state IN ("+strings.Join(ph, ", ")+")")
-	}
-	if f.Severity != "" {
-		where = append(where, "c.severity = "+arg(f.Severity))
-	}
-	if f.AssigneeID != 0 {
-		a := arg(f.AssigneeID)
-		where = append(where, "(c.coordinator_id = "+a+" OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = "+a+"))")
-	}
-	if f.HideSpam {
-		where = append(where, "c.resolution <> 'spam'")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
-		where = append(where, "(lower(c.title) LIKE "+like+" ESCAPE '\\' OR lower(c.case_key) LIKE "+like+" ESCAPE '\\')")
-	}
+	where := append([]string{"c.project_id = " + arg(f.ProjectID)}, caseConditions(f, arg)...)
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
@@ -161,8 +142,29 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 	return out, more, nil
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// caseConditions returns the SQL conditions on cases c for f's states,
+// severity, assignee and spam filters (not its project), binding values
+// through arg; ListCases and SearchCases share them.
+func caseConditions(f CaseFilter, arg func(any) string) []string {
+	var where []string
+	if len(f.States) > 0 {
+		var ph []string
+		for _, s := range f.States {
+			ph = append(ph, arg(s))
+		}
+		where = append(where, "c.state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Severity != "" {
+		where = append(where, "c.severity = "+arg(f.Severity))
+	}
+	if f.AssigneeID != 0 {
+		a := arg(f.AssigneeID)
+		where = append(where, "(c.coordinator_id = "+a+" OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = "+a+"))")
+	}
+	if f.HideSpam {
+		where = append(where, "c.resolution <> 'spam'")
+	}
+	return where
 }
 
 // SetAssignees replaces a case's assignees.
