@@ -19,6 +19,10 @@
 -- document by rowid without supplying its old text. The price is no
 -- snippet(); which part matched is answered with column filters instead.
 --
+-- Diacritics are kept (café is not cafe), as PostgreSQL's 'simple'
+-- configuration keeps them without the unaccent extension, so that both
+-- engines find the same cases.
+--
 -- Triggers keep the index in step with every write path, cascades
 -- included: any change to a case's text deletes its document and inserts
 -- it again from case_search_source, in the same transaction as the change.
@@ -28,7 +32,7 @@
 CREATE VIRTUAL TABLE case_search USING fts5(
     scope, title, description, notes, thread,
     content='', contentless_delete=1,
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 0'
 );
 
 -- Rank: bm25 with a title match worth most, the scope column nothing.
