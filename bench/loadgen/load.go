@@ -20,6 +20,8 @@ type scenario struct {
 	Path func(i int) string
 	// Auth sets the credential on a request.
 	Auth func(r *http.Request)
+	// Target is the p95 the scenario must stay under (targetP95 if 0).
+	Target time.Duration
 }
 
 // result is what one scenario measured.
@@ -35,6 +37,7 @@ type result struct {
 	P99, Max time.Duration
 	RPS      float64
 	Bytes    int64 // body size of the example request
+	Target   time.Duration
 }
 
 // loadConfig bounds a run: it stops after Requests requests or Duration,
@@ -82,7 +85,10 @@ func do(client *http.Client, url string, auth func(*http.Request)) (status int, 
 // the offered load adapts to the server and latencies are not inflated by
 // a queue in the generator.
 func runScenario(client *http.Client, base string, sc scenario, cfg loadConfig) result {
-	res := result{Name: sc.Name, Example: sc.Path(0)}
+	res := result{Name: sc.Name, Example: sc.Path(0), Target: sc.Target}
+	if res.Target == 0 {
+		res.Target = targetP95
+	}
 	status, n, err := do(client, base+res.Example, sc.Auth)
 	if err != nil || status != http.StatusOK {
 		res.Skipped = fmt.Sprintf("GET %s answered %d (%v)", res.Example, status, err)
