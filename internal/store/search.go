@@ -271,14 +271,18 @@ func (t *Tx) SearchCases(ctx context.Context, f SearchFilter) ([]*SearchHit, boo
 }
 
 // matchedIn fills in which parts of each hit hold one of terms, with one
-// query per part over the page's cases only.
+// query per part over the page's cases only. On SQLite each part is looked
+// up for the page's ids either one by one (each a seek in FTS5's doclists)
+// or, when the ids are close together, as one range scan filtered here.
 func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, terms []SearchTerm) error {
 	if len(hits) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*SearchHit, len(hits))
+	lo, hi := hits[0].Case.ID, hits[0].Case.ID
 	for _, h := range hits {
 		byID[h.Case.ID] = h
+		lo, hi = min(lo, h.Case.ID), max(hi, h.Case.ID)
 	}
 	var args []any
 	arg := func(v any) string {
@@ -290,6 +294,10 @@ func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, terms []SearchTer
 		ids[i] = arg(h.Case.ID)
 	}
 	in := strings.Join(ids, ", ")
+	rowids := "rowid IN (" + in + ")"
+	if hi-lo < int64(16*len(hits)) {
+		rowids = "rowid BETWEEN " + arg(lo) + " AND " + arg(hi)
+	}
 	var parts []string
 	for i, p := range matchParts {
 		if t.engine == Postgres {
@@ -297,7 +305,7 @@ func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, terms []SearchTer
 				AND ts_filter(document, '{`+p.weight+`}') @@ `+pgAny(terms, arg))
 		} else {
 			parts = append(parts, `SELECT rowid, `+strconv.Itoa(i)+` FROM case_search WHERE case_search MATCH `+
-				arg("{"+p.column+"} : "+ftsAny(terms))+` AND rowid IN (`+in+`)`)
+				arg("{"+p.column+"} : "+ftsAny(terms))+` AND `+rowids)
 		}
 	}
 	rows, err := t.query(ctx, strings.Join(parts, " UNION ALL ")+" ORDER BY 1, 2", args...)
