@@ -295,7 +295,7 @@ func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, terms []SearchTer
 	}
 	in := strings.Join(ids, ", ")
 	rowids := "rowid IN (" + in + ")"
-	if hi-lo < int64(16*len(hits)) {
+	if t.engine == SQLite && hi-lo < int64(16*len(hits)) {
 		rowids = "rowid BETWEEN " + arg(lo) + " AND " + arg(hi)
 	}
 	var parts []string
