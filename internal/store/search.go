@@ -183,6 +183,11 @@ func pgQuery(q TextQuery, arg func(any) string) string {
 	return out
 }
 
+// SearchWindow is how many of the newest cases containing a query's words
+// SearchCases ranks and filters; a query matching more shows the best of
+// those, and finds older ones only when narrowed with more words.
+const SearchWindow = 5000
+
 // SearchFilter selects cases by full-text query. CaseFilter's ProjectID,
 // States, Severity, AssigneeID, HideSpam, Limit and Offset apply as in
 // ListCases; its Query is not read.
@@ -222,14 +227,23 @@ func (t *Tx) SearchCases(ctx context.Context, f SearchFilter) ([]*SearchHit, boo
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
+	// Ranking reads every candidate's index entry, so it is bounded: only
+	// the newest SearchWindow cases that contain the words are ranked and
+	// filtered. Finding those is cheap on both engines (FTS5 walks its
+	// doclists newest first and stops; PostgreSQL sorts ids, not
+	// documents), so a broad query costs what a narrow one does.
 	var query string
+	window := strconv.Itoa(SearchWindow - 1)
 	if t.engine == Postgres {
 		tsq := pgQuery(q, arg)
 		ph := make([]string, len(projects))
 		for i, id := range projects {
 			ph[i] = arg(id)
 		}
-		where := append([]string{"s.document @@ " + tsq, "s.project_id IN (" + strings.Join(ph, ", ") + ")"},
+		inProjects := "project_id IN (" + strings.Join(ph, ", ") + ")"
+		where := append([]string{"s.document @@ " + tsq, "s." + inProjects,
+			"s.case_id >= COALESCE((SELECT case_id FROM case_search WHERE document @@ " + tsq + " AND " + inProjects +
+				" ORDER BY case_id DESC LIMIT 1 OFFSET " + window + "), 0)"},
 			caseConditions(f.CaseFilter, arg)...)
 		// ts_rank normalisation 1 divides by the log of the document's
 		// length, so a long thread does not outrank a title.
@@ -237,8 +251,14 @@ func (t *Tx) SearchCases(ctx context.Context, f SearchFilter) ([]*SearchHit, boo
 			JOIN projects p ON p.id = c.project_id WHERE ` + strings.Join(where, " AND ") + `
 			ORDER BY ts_rank(s.document, ` + tsq + `, 1) DESC, c.id DESC`
 	} else {
-		where := append([]string{"case_search MATCH " + arg(FTSMatch(q, projects))}, caseConditions(f.CaseFilter, arg)...)
-		query = `SELECT ` + caseColumns + ` FROM case_search s JOIN cases c ON c.id = s.rowid
+		m := arg(FTSMatch(q, projects))
+		where := append([]string{"case_search MATCH " + m,
+			"s.rowid >= COALESCE((SELECT rowid FROM case_search WHERE case_search MATCH " + m +
+				" ORDER BY rowid DESC LIMIT 1 OFFSET " + window + "), 0)"},
+			caseConditions(f.CaseFilter, arg)...)
+		// CROSS JOIN keeps the index the outer loop: the planner would
+		// otherwise probe it once per case of the project.
+		query = `SELECT ` + caseColumns + ` FROM case_search s CROSS JOIN cases c ON c.id = s.rowid
 			JOIN projects p ON p.id = c.project_id WHERE ` + strings.Join(where, " AND ") + `
 			ORDER BY s.rank, c.id DESC`
 	}
@@ -264,17 +284,20 @@ func (t *Tx) SearchCases(ctx context.Context, f SearchFilter) ([]*SearchHit, boo
 	if more {
 		out = out[:limit]
 	}
-	if err := t.matchedIn(ctx, out, q.positive()); err != nil {
+	if err := t.matchedIn(ctx, out, q); err != nil {
 		return nil, false, err
 	}
 	return out, more, nil
 }
 
-// matchedIn fills in which parts of each hit hold one of terms, with one
-// query per part over the page's cases only. On SQLite each part is looked
-// up for the page's ids either one by one (each a seek in FTS5's doclists)
-// or, when the ids are close together, as one range scan filtered here.
-func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, terms []SearchTerm) error {
+// matchedIn fills in which parts of each hit hold one of the query's
+// terms, with one query over the page's cases only. On PostgreSQL each
+// part is a weight of the document (ts_filter) of the rows read by id. On
+// SQLite each part is a column: one scan per column of the matches between
+// the page's lowest and highest id, filtered here, is far cheaper than
+// probing FTS5 once per id (each probe sets the doclists up again), and the
+// search window bounds it.
+func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, q TextQuery) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -289,42 +312,64 @@ func (t *Tx) matchedIn(ctx context.Context, hits []*SearchHit, terms []SearchTer
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = arg(h.Case.ID)
-	}
-	in := strings.Join(ids, ", ")
-	rowids := "rowid IN (" + in + ")"
-	if t.engine == SQLite && hi-lo < int64(16*len(hits)) {
-		rowids = "rowid BETWEEN " + arg(lo) + " AND " + arg(hi)
-	}
-	var parts []string
-	for i, p := range matchParts {
-		if t.engine == Postgres {
-			parts = append(parts, `SELECT case_id, `+strconv.Itoa(i)+` FROM case_search WHERE case_id IN (`+in+`)
-				AND ts_filter(document, '{`+p.weight+`}') @@ `+pgAny(terms, arg))
-		} else {
-			parts = append(parts, `SELECT rowid, `+strconv.Itoa(i)+` FROM case_search WHERE case_search MATCH `+
-				arg("{"+p.column+"} : "+ftsAny(terms))+` AND `+rowids)
+	terms := q.positive()
+	var query string
+	if t.engine == Postgres {
+		ids := make([]string, len(hits))
+		for i, h := range hits {
+			ids[i] = arg(h.Case.ID)
 		}
+		any := pgAny(terms, arg)
+		var cols []string
+		for _, p := range matchParts {
+			cols = append(cols, `ts_filter(document, '{`+p.weight+`}') @@ `+any)
+		}
+		query = `SELECT case_id, ` + strings.Join(cols, ", ") + ` FROM case_search WHERE case_id IN (` + strings.Join(ids, ", ") + `)`
+	} else {
+		from, to := arg(lo), arg(hi)
+		var parts []string
+		for i, p := range matchParts {
+			cols := []string{"0", "0", "0", "0"}
+			cols[i] = "1"
+			parts = append(parts, `SELECT rowid, `+strings.Join(cols, ", ")+` FROM case_search WHERE case_search MATCH `+
+				arg("{"+p.column+"} : "+ftsAny(terms))+` AND rowid BETWEEN `+from+` AND `+to)
+		}
+		query = strings.Join(parts, " UNION ALL ")
 	}
-	rows, err := t.query(ctx, strings.Join(parts, " UNION ALL ")+" ORDER BY 1, 2", args...)
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: unable to search cases: %w", err)
 	}
 	defer rows.Close()
+	found := map[int64]*[4]bool{}
 	for rows.Next() {
 		var id int64
-		var part int
-		if err := rows.Scan(&id, &part); err != nil {
+		var in [4]bool
+		if err := rows.Scan(&id, &in[0], &in[1], &in[2], &in[3]); err != nil {
 			return fmt.Errorf("store: unable to search cases: %w", err)
 		}
-		if h := byID[id]; h != nil && part >= 0 && part < len(matchParts) {
-			h.MatchedIn = append(h.MatchedIn, matchParts[part].name)
+		if byID[id] == nil {
+			continue // in the range, not on the page
+		}
+		f := found[id]
+		if f == nil {
+			f = &[4]bool{}
+			found[id] = f
+		}
+		for i := range in {
+			f[i] = f[i] || in[i]
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: unable to search cases: %w", err)
+	}
+	for id, f := range found {
+		h := byID[id]
+		for i, p := range matchParts {
+			if f[i] {
+				h.MatchedIn = append(h.MatchedIn, p.name)
+			}
+		}
 	}
 	return nil
 }
