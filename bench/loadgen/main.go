@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,12 +46,16 @@ const (
 	targetReady = 300 * time.Millisecond
 	targetRSS   = 40 << 20
 	targetP95   = 20 * time.Millisecond
+	// targetSearchP95 is full-text search's target with 100,000 cases,
+	// 1,000,000 events and 500,000 thread messages.
+	targetSearchP95 = 50 * time.Millisecond
 )
 
 func main() {
 	out := flag.String("out", "bench/out", "directory for the binary, the seeded data and the report")
 	nCases := flag.Int("cases", 100_000, "cases to seed")
 	nEvents := flag.Int64("events", 1_000_000, "audit events to seed in total")
+	nMessages := flag.Int("messages", 500_000, "reporter thread messages to seed")
 	reseed := flag.Bool("reseed", false, "seed again even if a matching seed is cached")
 	startupRuns := flag.Int("startup-runs", 10, "start-up measurements on empty data directories")
 	workers := flag.Int("workers", 4, "concurrent closed-loop workers")
@@ -95,7 +100,7 @@ func main() {
 	}
 	if !*skipLoad {
 		cfg := loadConfig{Workers: *workers, Requests: *requests, Duration: *duration, Warmup: *warmup, ScanDue: *scanDue}
-		r.load, err = measureLoad(bin, *out, *nCases, *nEvents, *reseed, cfg)
+		r.load, err = measureLoad(bin, *out, *nCases, *nEvents, *nMessages, *reseed, cfg)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -168,18 +173,18 @@ type loadResult struct {
 	StopReport string
 }
 
-func measureLoad(bin, out string, nCases int, nEvents int64, reseed bool, cfg loadConfig) (*loadResult, error) {
+func measureLoad(bin, out string, nCases int, nEvents int64, nMessages int, reseed bool, cfg loadConfig) (*loadResult, error) {
 	ctx := context.Background()
-	dir := filepath.Join(out, fmt.Sprintf("seed-%d-%d", nCases, nEvents))
+	dir := filepath.Join(out, fmt.Sprintf("seed-%d-%d-%d", nCases, nEvents, nMessages))
 	if postgresBase != "" {
-		dir = filepath.Join(out, fmt.Sprintf("seed-pg-%d-%d", nCases, nEvents))
+		dir = filepath.Join(out, fmt.Sprintf("seed-pg-%d-%d-%d", nCases, nEvents, nMessages))
 	}
 	res := &loadResult{Config: cfg}
 	meta := loadMeta(dir)
-	if meta == nil || reseed {
-		log.Printf("seeding %s: %d cases, %d events", dir, nCases, nEvents)
+	if meta == nil || reseed || len(meta.SearchQueries) == 0 {
+		log.Printf("seeding %s: %d cases, %d events, %d messages", dir, nCases, nEvents, nMessages)
 		var err error
-		if meta, err = seed(ctx, dir, nCases, nEvents, log.Printf); err != nil {
+		if meta, err = seed(ctx, dir, nCases, nEvents, nMessages, log.Printf); err != nil {
 			return nil, err
 		}
 	} else {
@@ -215,6 +220,24 @@ func measureLoad(bin, out string, nCases int, nEvents int64, reseed bool, cfg lo
 			Path: func(int) string { return "/projects/" + meta.Project + "?state=triage" }},
 		{Name: fmt.Sprintf("case page, HTML (case with %d events)", meta.BusyEvents), Auth: cookie,
 			Path: func(i int) string { return "/cases/" + busy[i%len(busy)] }},
+		{Name: fmt.Sprintf("search, API (project, %d selective queries rotating)", len(meta.SearchQueries)), Auth: bearer, Target: targetSearchP95,
+			Path: func(i int) string {
+				return "/api/v1/projects/" + meta.Project + "/cases?q=" + url.QueryEscape(meta.SearchQueries[i%len(meta.SearchQueries)])
+			}},
+		{Name: "search, API (instance-wide, same queries)", Auth: bearer, Target: targetSearchP95,
+			Path: func(i int) string {
+				return "/api/v1/search?q=" + url.QueryEscape(meta.SearchQueries[i%len(meta.SearchQueries)])
+			}},
+		{Name: "search, API (broad: one word in a fifth of all cases)", Auth: bearer, Target: targetSearchP95,
+			Path: func(int) string { return "/api/v1/projects/" + meta.Project + "/cases?q=overflow" }},
+		{Name: "search, API (broad, two words)", Auth: bearer, Target: targetSearchP95,
+			Path: func(int) string {
+				return "/api/v1/projects/" + meta.Project + "/cases?q=" + url.QueryEscape("buffer fuzzer")
+			}},
+		{Name: "search page, HTML (instance-wide, selective queries)", Auth: cookie, Target: targetSearchP95,
+			Path: func(i int) string {
+				return "/search?q=" + url.QueryEscape(meta.SearchQueries[i%len(meta.SearchQueries)])
+			}},
 	}
 	scenarios = append(scenarios, queueScenarios(bearer, cookie)...)
 	client := newClient(cfg.Workers)
@@ -296,9 +319,9 @@ func (r *report) markdown() string {
 			how = fmt.Sprintf("cached seed from %s (seeding took %.0f s)", m.SeededAt.Format("2006-01-02"), m.SeedSeconds)
 		}
 		p("### Load on a seeded %s database\n\n", engineName())
-		p("- Data: %d cases in one project (%d in triage), %d audit events (hash chain verified after seeding), %d notes; "+
-			"%d busy cases with %d events each; database file %s; %s.\n",
-			m.Cases, m.TriageCases, m.Events, m.Notes, len(m.BusyKeys), m.BusyEvents, mib(m.DBBytes), how)
+		p("- Data: %d cases in one project (%d in triage), %d audit events (hash chain verified after seeding), %d notes, "+
+			"%d reports with %d reporter thread messages; %d busy cases with %d events each; database file %s; %s.\n",
+			m.Cases, m.TriageCases, m.Events, m.Notes, m.Reports, m.Messages, len(m.BusyKeys), m.BusyEvents, mib(m.DBBytes), how)
 		p("- Server: start-up to ready on this data %s; VmRSS %s idle, %s after the load (peak %s); stopped with SIGTERM: %s.\n",
 			ms(l.Ready), mib(l.RSSIdle), mib(l.RSSAfter), mib(l.RSSPeak), cleanStop(l))
 		workers := fmt.Sprintf("%d workers", l.Config.Workers)

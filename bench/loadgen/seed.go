@@ -25,19 +25,24 @@ import (
 // seedMeta describes a seeded data directory; it is written last, so its
 // presence means the seed completed.
 type seedMeta struct {
-	Cases       int       `json:"cases"`
-	Events      int64     `json:"events"` // audit events after seeding
-	Notes       int       `json:"notes"`
-	Project     string    `json:"project"`
-	Email       string    `json:"email"`
-	Password    string    `json:"password"`
-	Token       string    `json:"token"`
-	BusyKeys    []string  `json:"busy_keys"` // cases with busyEvents events each
-	BusyEvents  int       `json:"busy_events"`
-	TriageCases int       `json:"triage_cases"`
-	SeededAt    time.Time `json:"seeded_at"`
-	SeedSeconds float64   `json:"seed_seconds"`
-	DBBytes     int64     `json:"db_bytes"`
+	Cases    int   `json:"cases"`
+	Events   int64 `json:"events"` // audit events after seeding
+	Notes    int   `json:"notes"`
+	Messages int   `json:"messages"` // reporter thread messages
+	Reports  int   `json:"reports"`  // cases that came with a report
+	// SearchQueries are selective queries (tens of matching cases each)
+	// drawn from the seeded vocabulary, for the search scenarios.
+	SearchQueries []string  `json:"search_queries"`
+	Project       string    `json:"project"`
+	Email         string    `json:"email"`
+	Password      string    `json:"password"`
+	Token         string    `json:"token"`
+	BusyKeys      []string  `json:"busy_keys"` // cases with busyEvents events each
+	BusyEvents    int       `json:"busy_events"`
+	TriageCases   int       `json:"triage_cases"`
+	SeededAt      time.Time `json:"seeded_at"`
+	SeedSeconds   float64   `json:"seed_seconds"`
+	DBBytes       int64     `json:"db_bytes"`
 }
 
 const (
@@ -50,6 +55,7 @@ const (
 	seedBatch   = 1000 // cases per transaction
 	minPerCase  = 1    // the create event
 	eventStepMs = 90_000
+	reportEvery = 2 // every second case came with a report and has the thread
 )
 
 // loadMeta returns the meta of a completed seed in dir, or nil.
@@ -71,7 +77,7 @@ func loadMeta(dir string) *seedMeta {
 // Cases are written a thousand per transaction and their events
 // interleaved round-robin within the batch, so that one case's events are
 // not stored next to each other, as in a real log.
-func seed(ctx context.Context, dir string, nCases int, nEvents int64, logf func(string, ...any)) (*seedMeta, error) {
+func seed(ctx context.Context, dir string, nCases int, nEvents int64, nMessages int, logf func(string, ...any)) (*seedMeta, error) {
 	start := time.Now()
 	if err := resetDatabase(dir); err != nil {
 		return nil, err
@@ -118,7 +124,10 @@ func seed(ctx context.Context, dir string, nCases int, nEvents int64, logf func(
 	meta := &seedMeta{Cases: nCases, Project: benchSlug, Email: benchEmail, Password: password, Token: token,
 		BusyEvents: busyEvents}
 	g := &generator{rng: rand.New(rand.NewPCG(1, 2)), at: time.Now().Add(-3 * 365 * 24 * time.Hour).UnixMilli(),
-		project: p, user: u}
+		project: p, user: u, lexicon: newLexicon(rand.New(rand.NewPCG(3, 4)))}
+	if reports := nCases / reportEvery; reports > 0 {
+		g.perReport, g.extraMessages = nMessages/reports, nMessages%reports
+	}
 	for first := 1; first <= nCases; first += seedBatch {
 		last := min(first+seedBatch-1, nCases)
 		err := s.Write(ctx, func(tx *store.Tx) error { return g.batch(ctx, tx, plan, first, last, meta) })
@@ -148,6 +157,7 @@ func seed(ctx context.Context, dir string, nCases int, nEvents int64, logf func(
 	}
 	logf("audit chain verified: %d events in %s", v.Count(), time.Since(verifyStart).Round(time.Millisecond))
 	meta.Events = v.Count()
+	meta.SearchQueries = g.lexicon.queries()
 
 	// Closing the last connection checkpoints the WAL into the database
 	// file, so the measured server starts from one compact file.
@@ -208,6 +218,75 @@ type generator struct {
 	project     *store.Project
 	user        *store.User
 	normalIndex int
+	lexicon     *lexicon
+	// perReport messages go to each reported case's thread, one more to
+	// the first extraMessages of them.
+	perReport, extraMessages int
+	reportIndex              int
+}
+
+// lexicon is the searchable vocabulary beyond the handful of stock
+// sentences: function names (each in the titles of a few dozen cases)
+// and product and reporter words (each in a few dozen threads), the kind
+// of term a responder searches for. The stock words ("overflow",
+// "buffer") match a large part of all cases and stand for a broad query.
+type lexicon struct {
+	functions []string
+	words     []string
+}
+
+func newLexicon(rng *rand.Rand) *lexicon {
+	syllables := []string{"ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "ba", "de", "fu", "go", "hi", "ju", "pe", "qua",
+		"sa", "ti", "xe", "yo", "bri", "cla", "dro", "fle", "gri", "plo", "stra", "tre", "vin", "wul"}
+	word := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(syllables[rng.IntN(len(syllables))])
+		}
+		return b.String()
+	}
+	seen := map[string]bool{}
+	// unique draws until it finds an unused word; 30 syllables make 27,000
+	// three-syllable words and 24 million function names, enough for the
+	// 20,000 and 4,000 drawn.
+	unique := func(draw func() string) string {
+		for {
+			if w := draw(); !seen[w] {
+				seen[w] = true
+				return w
+			}
+		}
+	}
+	l := &lexicon{}
+	for range 4000 {
+		l.functions = append(l.functions, unique(func() string { return word(2) + "_" + word(3) }))
+	}
+	for range 20000 {
+		l.words = append(l.words, unique(func() string { return word(3) }))
+	}
+	return l
+}
+
+// queries returns search queries over the vocabulary: single rare words,
+// function names, two words, a prefix and a phrase, rotating.
+func (l *lexicon) queries() []string {
+	var out []string
+	for i := range 50 {
+		w, f := l.words[i*37%len(l.words)], l.functions[i*53%len(l.functions)]
+		switch i % 5 {
+		case 0:
+			out = append(out, w)
+		case 1:
+			out = append(out, f)
+		case 2:
+			out = append(out, w+" "+l.words[(i*41+7)%len(l.words)])
+		case 3:
+			out = append(out, w[:len(w)-1]+"*")
+		case 4:
+			out = append(out, `"`+strings.ReplaceAll(f, "_", " ")+`"`)
+		}
+	}
+	return out
 }
 
 var (
@@ -317,7 +396,8 @@ func (g *generator) batch(ctx context.Context, tx *store.Tx, plan *eventPlan, fi
 		}
 		at := g.tick()
 		c := &store.Case{ProjectID: g.project.ID, ProjectSlug: g.project.Slug, Number: num, Key: cases.Key(g.project.Slug, num),
-			Title:       fmt.Sprintf("%s in the %s (%s)", g.pick(bugKinds), g.pick(components), g.pick([]string{"CLI", "server", "library", "plugin"})),
+			Title: fmt.Sprintf("%s in %s() of the %s (%s)", g.pick(bugKinds), g.pick(g.lexicon.functions), g.pick(components),
+				g.pick([]string{"CLI", "server", "library", "plugin"})),
 			Description: g.description(), Severity: g.pick(cases.Severities), Component: g.pick(components),
 			State: cases.StateNew, CreatedBy: g.user.ID, CreatedAt: at, UpdatedAt: at}
 		if err := tx.CreateCase(ctx, c); err != nil {
@@ -333,6 +413,11 @@ func (g *generator) batch(ctx context.Context, tx *store.Tx, plan *eventPlan, fi
 			g.normalIndex++
 		} else {
 			meta.BusyKeys = append(meta.BusyKeys, c.Key)
+		}
+		if n%reportEvery == 0 {
+			if err := g.report(ctx, tx, c, meta); err != nil {
+				return err
+			}
 		}
 		w := &caseWork{c: c}
 		path := pathTo(g.finalState())
@@ -404,6 +489,36 @@ func settleDeadlines(ctx context.Context, tx *store.Tx, p *store.Project, c *sto
 		if err := tx.PutDeadline(ctx, d); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// report gives case c the report it came with and its thread with the
+// reporter, without audit events: the event budget is the history's.
+func (g *generator) report(ctx context.Context, tx *store.Tx, c *store.Case, meta *seedMeta) error {
+	r := &store.Report{CaseID: c.ID, Reference: "BENCH-" + c.Key, Product: "frobnicator " + g.pick(g.lexicon.words),
+		Versions: "2.1 to 2.4", Steps: g.description(), Impact: "Remote code execution as the service user.",
+		CreditPreference: "name", LinkIssuedAt: c.CreatedAt, SubmittedAt: c.CreatedAt}
+	if err := tx.CreateReport(ctx, r); err != nil {
+		return err
+	}
+	meta.Reports++
+	k := g.perReport
+	if g.reportIndex < g.extraMessages {
+		k++
+	}
+	g.reportIndex++
+	for i := range k {
+		body := fmt.Sprintf("%s Seen with %s and %s on the %s build.", g.pick(sentences), g.pick(g.lexicon.words),
+			g.pick(g.lexicon.words), g.pick(components))
+		m := &store.ReportMessage{CaseID: c.ID, FromReporter: i%2 == 0, Body: body, CreatedAt: c.CreatedAt + int64(i+1)*60_000}
+		if !m.FromReporter {
+			m.AuthorID, m.AuthorName = g.user.ID, g.user.Name
+		}
+		if err := tx.CreateReportMessage(ctx, m); err != nil {
+			return err
+		}
+		meta.Messages++
 	}
 	return nil
 }

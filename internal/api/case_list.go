@@ -3,6 +3,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,12 +29,44 @@ const (
 // state (repeatable or comma-separated; "open" stands for every state
 // that still needs work), severity, priority, assignee ("me" or a user
 // ID: cases the user coordinates or is assigned to), component (exact),
-// label, q (text in the title or key),
-// include_spam, limit and offset. Cases rejected as spam are left out
-// unless the filter asks for rejected cases or include_spam is true.
+// label, include_spam, limit and offset. Cases rejected as spam are left out unless the filter asks for
+// rejected cases or include_spam is true. With q the list is the cases
+// matching it in full-text search, the most relevant first, each with
+// the parts that matched.
 func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
+	f, err := caseFilterParams(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f.ProjectID = r.Project.ID
+	if strings.TrimSpace(f.Query) != "" {
+		res, err := a.Cases.Search(r.Context(), f)
+		if err != nil {
+			a.fail(w, r, queryParamError(err))
+			return
+		}
+		a.searchOut(w, r, f, res)
+		return
+	}
+	cs, more, err := a.Cases.List(r.Context(), f)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	items, err := a.casesOut(r, cs)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeCaseList(w, f, items, more)
+}
+
+// caseFilterParams reads the filters of a case list or search from the
+// query string, refusing unknown parameters.
+func caseFilterParams(r *router.Request) (store.CaseFilter, error) {
 	q := r.URL.Query()
-	f := store.CaseFilter{ProjectID: r.Project.ID}
+	var f store.CaseFilter
 	err := onlyParams(q, "state", "severity", "priority", "assignee", "component", "label", "q", "include_spam", "limit", "offset")
 	if err == nil {
 		f.States, err = stateParam(q["state"])
@@ -47,6 +80,26 @@ func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
 		f.Severity, err = stringParam(q, "severity")
 		if err == nil && f.Severity != "" && !slices.Contains(cases.Severities, f.Severity) {
 			err = invalidParam("severity", "must be one of %s", strings.Join(cases.Severities, ", "))
+		}
+	}
+	if err == nil {
+		f.Priority, err = stringParam(q, "priority")
+		if err == nil && f.Priority != "" && !slices.Contains(triage.Priorities, f.Priority) {
+			err = invalidParam("priority", "must be one of %s", strings.Join(triage.Priorities, ", "))
+		}
+	}
+	if err == nil {
+		f.Component, err = stringParam(q, "component")
+		if err == nil && len([]rune(f.Component)) > cases.MaxComponent {
+			err = invalidParam("component", "is longer than %d characters", cases.MaxComponent)
+		}
+	}
+	if err == nil {
+		f.Label, err = stringParam(q, "label")
+		if err == nil && f.Label != "" {
+			if f.Label, err = cases.NormaliseLabel("label", f.Label); err != nil {
+				err = invalidParam("label", "%s", err.(*validation.Error).Message)
+			}
 		}
 	}
 	if err == nil {
@@ -87,23 +140,44 @@ func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
 	if err == nil {
 		f.Offset, err = intParam(q, "offset", 0, 0, maxOffset)
 	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	cs, more, err := a.Cases.List(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
+	return f, err
+}
+
+// searchOut renders a page of search hits as a case list whose cases say
+// where they matched.
+func (a *api) searchOut(w http.ResponseWriter, r *router.Request, f store.CaseFilter, res *cases.SearchResult) {
+	cs := make([]*store.Case, len(res.Hits))
+	for i, h := range res.Hits {
+		cs[i] = h.Case
 	}
 	items, err := a.casesOut(r, cs)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	for i, h := range res.Hits {
+		items[i].MatchedIn = h.MatchedIn
+		if items[i].MatchedIn == nil {
+			items[i].MatchedIn = []string{}
+		}
+	}
+	writeCaseList(w, f, items, res.More)
+}
+
+// queryParamError turns the search's refusal of q, a query parameter,
+// into the 400 every bad parameter gets.
+func queryParamError(err error) error {
+	var verr *validation.Error
+	if errors.As(err, &verr) && verr.Field == "q" {
+		return invalidParam("q", "%s", verr.Message)
+	}
+	return err
+}
+
+func writeCaseList(w http.ResponseWriter, f store.CaseFilter, items []caseJSON, more bool) {
 	var next *int
 	if more {
-		n := f.Offset + len(cs)
+		n := f.Offset + len(items)
 		next = &n
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cases": items, "limit": f.Limit, "offset": f.Offset,

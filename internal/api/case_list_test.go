@@ -71,7 +71,7 @@ func TestCaseListFilters(t *testing.T) {
 			{"assignee by id", "assignee=" + rid, h.admin, []string{"ACME-4", "ACME-2"}},
 			{"assignee me", "assignee=me", respToken, []string{"ACME-4", "ACME-2"}},
 			{"assignee me, nothing", "assignee=me", h.admin, nil},
-			{"text in title, any case", "q=login", h.admin, []string{"ACME-5", "ACME-1"}},
+			{"text in title, any case, shorter title first", "q=LOGIN", h.admin, []string{"ACME-1", "ACME-5"}},
 			{"text in key", "q=acme-2", h.admin, []string{"ACME-2"}},
 			{"text in a spam case's key", "q=acme-3", h.admin, nil},
 			{"text in a spam case's key, spam included", "q=acme-3&include_spam=true", h.admin, []string{"ACME-3"}},

@@ -110,6 +110,9 @@ type caseJSON struct {
 	Priority       string     `json:"priority"`        // P1..P4
 	PrioritySource string     `json:"priority_source"` // derived or override
 	Labels         []string   `json:"labels"`          // by name
+	// MatchedIn is set in search results only: which parts of the case
+	// hold a word searched for.
+	MatchedIn []string `json:"matched_in,omitempty"`
 }
 
 func caseOut(c *store.Case, assignees []int64) caseJSON {

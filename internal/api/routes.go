@@ -15,6 +15,7 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("GET", "/openapi.json", authz.ActionPublic, a.openAPI)
 	rt.Handle("GET", "/me", authz.ActionSelf, a.meShow)
 	rt.Handle("GET", "/cwe", authz.ActionSelf, a.cweSearch)
+	rt.Handle("GET", "/search", authz.ActionSearch, a.search)
 
 	rt.Handle("GET", "/queue", authz.ActionProjectList, a.queueShow)
 	rt.Handle("GET", "/projects", authz.ActionProjectList, a.projectList)

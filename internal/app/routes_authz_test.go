@@ -4,10 +4,12 @@ package app_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -165,6 +167,52 @@ func TestEveryRouteEveryRole(t *testing.T) {
 					return "999999"
 				}
 			})
+		}
+
+		// Before the walk below changes ACME-1 (it may be marked spam):
+		// search, the instance-wide page and endpoint and a project's list,
+		// finds ACME-1 by its title and its note for exactly the roles that
+		// may read it. Everyone else gets the answer a search for nothing
+		// gets (or a refusal): no title, no count, no sign that it exists.
+		searches := []string{"/search?q=", "/api/v1/search?q=", "/projects/acme?q=", "/api/v1/projects/acme/cases?q="}
+		terms := []string{"embargoed 7f3a", "payload 91bc"}
+		const nothing = "nonexistentword"
+		get := func(path, name string) (int, string) {
+			req := httptest.NewRequest("GET", path, nil)
+			if name != "public" && name != "reporter" {
+				if strings.HasPrefix(path, "/api/") {
+					req.Header.Set("Authorization", "Bearer "+tokens[name])
+				} else {
+					req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: newSession(users[name])})
+				}
+			}
+			rec := httptest.NewRecorder()
+			a.Handler.ServeHTTP(rec, req)
+			return rec.Code, rec.Body.String()
+		}
+		for _, base := range searches {
+			for _, name := range roles {
+				mayRead := authz.Can(actorFor(name), authz.ActionCaseView, caseRes) == nil
+				for _, term := range terms {
+					where := "GET " + base + term + " as " + name
+					status, body := get(base+url.QueryEscape(term), name)
+					found := strings.Contains(body, "ACME-1") && strings.Contains(body, secretTitle)
+					switch {
+					case mayRead && (status != http.StatusOK || !found):
+						t.Errorf("%s: %d, found ACME-1 = %v; this role may read it\n%s", where, status, found, body)
+					case !mayRead && (strings.Contains(body, secretTitle) || strings.Contains(body, secretNote)):
+						t.Errorf("%s: leaked ACME-1's content", where)
+					case !mayRead && status == http.StatusOK:
+						// The same page as a search that matches nothing,
+						// but for the words searched for.
+						_, none := get(base+url.QueryEscape(nothing), name)
+						if strings.ReplaceAll(body, html.EscapeString(term), nothing) != none &&
+							strings.ReplaceAll(body, url.QueryEscape(term), nothing) != none {
+							t.Errorf("%s: the answer differs from a search that matches nothing:\n%s\n---\n%s", where, body, none)
+						}
+					}
+				}
+			}
 		}
 
 		routes := 0

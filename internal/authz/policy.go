@@ -143,6 +143,7 @@ const (
 	ActionUserManage     Action = "user.manage"     // instance users
 	ActionProjectCreate  Action = "project.create"  //
 	ActionProjectList    Action = "project.list"    // projects the actor can see
+	ActionSearch         Action = "search"          // search the cases of every project the actor may read; each result is checked with ActionCaseView
 	ActionProjectView    Action = "project.view"    //
 	ActionProjectEdit    Action = "project.edit"    // name, policy, settings
 	ActionProjectArchive Action = "project.archive" //
@@ -168,6 +169,7 @@ var policy = map[Action]rule{
 	ActionUserManage:     {who: instanceAdmin, kind: KindInstance},
 	ActionProjectCreate:  {who: instanceAdmin, kind: KindInstance},
 	ActionProjectList:    {who: signedIn, kind: KindInstance},
+	ActionSearch:         {who: signedIn, kind: KindInstance},
 	ActionProjectView:    {who: projectViewer, kind: KindProject},
 	ActionProjectEdit:    {who: projectAdmin, kind: KindProject, write: true},
 	ActionProjectArchive: {who: projectAdminOrInstanceAdmin, kind: KindProject},

@@ -37,6 +37,7 @@ func TestCanMatrix(t *testing.T) {
 		{ActionUserManage, Instance, want{false, false, true, false, false, false, false}},
 		{ActionProjectCreate, Instance, want{false, false, true, false, false, false, false}},
 		{ActionProjectList, Instance, want{false, true, true, true, true, true, false}},
+		{ActionSearch, Instance, want{false, true, true, true, true, true, false}},
 		{ActionProjectView, project, want{false, false, false, true, true, true, false}},
 		{ActionProjectEdit, project, want{false, false, false, false, false, true, false}},
 		{ActionProjectArchive, project, want{false, false, true, false, false, true, false}},

@@ -434,50 +434,67 @@ func (s *Service) Events(ctx context.Context, caseID, beforeSeq int64, limit int
 	return out, err
 }
 
-// List returns a page of a project's cases.
+// List returns a page of a project's cases: newest first, or, when
+// f.Query is set, the cases matching it as Search finds them, the most
+// relevant first.
 func (s *Service) List(ctx context.Context, f store.CaseFilter) ([]*store.Case, bool, error) {
+	if strings.TrimSpace(f.Query) != "" {
+		res, err := s.Search(ctx, f)
+		if err != nil {
+			return nil, false, err
+		}
+		out := make([]*store.Case, len(res.Hits))
+		for i, h := range res.Hits {
+			out[i] = h.Case
+		}
+		return out, res.More, nil
+	}
+	if err := s.checkFilter(&f); err != nil {
+		return nil, false, err
+	}
+	var out []*store.Case
+	var more bool
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, more, err = tx.ListCases(ctx, f)
+		return err
+	})
+	return out, more, err
+}
+
+// checkFilter validates the filters of a list or search and normalises
+// the component and label.
+func (s *Service) checkFilter(f *store.CaseFilter) error {
 	for _, st := range f.States {
 		if !ValidState(st) {
-			return nil, false, validation.Errorf("state", "unknown state %q", st)
+			return validation.Errorf("state", "unknown state %q", st)
 		}
 	}
 	if f.Severity != "" {
 		if err := validation.OneOf("severity", f.Severity, Severities...); err != nil {
-			return nil, false, err
+			return err
 		}
 	}
 	if f.Priority != "" {
 		if err := validation.OneOf("priority", f.Priority, triage.Priorities...); err != nil {
-			return nil, false, err
+			return err
 		}
 	}
 	if f.Component != "" {
 		c, err := validation.Text("component", f.Component, false, MaxComponent, false)
 		if err != nil {
-			return nil, false, err
+			return err
 		}
 		f.Component = c
 	}
 	if f.Label != "" {
 		l, err := NormaliseLabel("label", f.Label)
 		if err != nil {
-			return nil, false, err
+			return err
 		}
 		f.Label = l
 	}
-	q, err := validation.Text("q", f.Query, false, 200, false)
-	if err != nil {
-		return nil, false, err
-	}
-	f.Query = q
-	var out []*store.Case
-	var more bool
-	err = s.Store.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		out, more, err = tx.ListCases(ctx, f)
-		return err
-	})
-	return out, more, err
+	return nil
 }
 
 // OpenCounts returns how many open cases (see OpenStates) each of the

@@ -27,7 +27,7 @@ type fixture struct {
 	project  *store.Project
 }
 
-func setup(t *testing.T, s *store.Store) *fixture {
+func setup(t testing.TB, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := clock.NewFake(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))

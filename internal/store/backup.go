@@ -108,6 +108,21 @@ var backupTables = []backupTable{
 	{"schema_version", "version", restoreOver},
 }
 
+// derivedTables are the tables a backup leaves out because they hold
+// only what can be computed from the others: the full-text index (on
+// SQLite an FTS5 table and its shadow tables). Its triggers rebuild it as
+// a restore inserts the rows it is computed from, on either engine.
+var derivedTables = map[Engine][]string{
+	SQLite:   {"case_search", "case_search_config", "case_search_data", "case_search_docsize", "case_search_idx"},
+	Postgres: {"case_search"},
+}
+
+// DerivedTables returns the names of the tables of engine e's schema that
+// backups leave out (see derivedTables).
+func DerivedTables(e Engine) []string {
+	return slices.Clone(derivedTables[e])
+}
+
 // BackupTables returns the names of the tables a backup holds, in the order
 // it holds them.
 func BackupTables() []string {

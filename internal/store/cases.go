@@ -143,7 +143,9 @@ type CaseFilter struct {
 	AssigneeID int64  // cases where the user is coordinator or assignee
 	Component  string // exact match: the product or component named on the case
 	Label      string // cases carrying this label (normalised)
-	Query      string
+	// Query is the text a user searches for: cases.Service.List parses it
+	// and searches with SearchCases. ListCases does not read it.
+	Query string
 	// HideSpam leaves out cases rejected with the resolution "spam".
 	HideSpam bool
 	Limit    int
@@ -151,39 +153,15 @@ type CaseFilter struct {
 }
 
 // ListCases returns one page of a project's cases, newest first, and
-// whether more follow.
+// whether more follow. It does not read f.Query: text search is
+// SearchCases.
 func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error) {
-	var where []string
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where = append(where, "c.project_id = "+arg(f.ProjectID))
-	if len(f.States) > 0 {
-		var ph []string
-		for _, s := range f.States {
-			ph = append(ph, arg(s))
-		}
-		where = append(where, "c.state IN ("+strings.Join(ph, ", ")+")")
-	}
-	if f.Severity != "" {
-		where = append(where, "c.severity = "+arg(f.Severity))
-	}
-	if f.Priority != "" {
-		where = append(where, "c.priority = "+arg(f.Priority))
-	}
-	if f.Component != "" {
-		where = append(where, "c.component = "+arg(f.Component))
-	}
-	if f.AssigneeID != 0 {
-		// One set of case IDs from two indexes (cases_coordinator_project,
-		// case_assignees_user) rather than an OR the planner would answer
-		// by walking every case of the project.
-		a := arg(f.AssigneeID)
-		where = append(where, "c.id IN (SELECT id FROM cases WHERE coordinator_id = "+a+
-			" UNION SELECT case_id FROM case_assignees WHERE user_id = "+a+")")
-	}
+	where := append([]string{"c.project_id = " + arg(f.ProjectID)}, caseConditions(f, arg)...)
 	from, order := "cases c JOIN projects p ON p.id = c.project_id", "c.number DESC"
 	if f.Label != "" {
 		// Read from the label's index, newest first, so that a rare label
@@ -192,13 +170,6 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 		order = "cl.case_number DESC"
 		where = append(where, "cl.label_id = (SELECT id FROM project_labels WHERE project_id = "+arg(f.ProjectID)+
 			" AND name = "+arg(f.Label)+")")
-	}
-	if f.HideSpam {
-		where = append(where, "c.resolution <> 'spam'")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
-		where = append(where, "(lower(c.title) LIKE "+like+" ESCAPE '\\' OR lower(c.case_key) LIKE "+like+" ESCAPE '\\')")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
@@ -229,8 +200,51 @@ func (t *Tx) ListCases(ctx context.Context, f CaseFilter) ([]*Case, bool, error)
 	return out, more, nil
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// caseConditions returns the SQL conditions on cases c for f's states,
+// severity, priority, component, assignee, spam and (for SearchCases, by
+// membership) label filters, not its project, binding values through arg;
+// ListCases and SearchCases share them. ListCases reads the label from
+// the label's index itself.
+func caseConditions(f CaseFilter, arg func(any) string) []string {
+	var where []string
+	if len(f.States) > 0 {
+		var ph []string
+		for _, s := range f.States {
+			ph = append(ph, arg(s))
+		}
+		where = append(where, "c.state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Severity != "" {
+		where = append(where, "c.severity = "+arg(f.Severity))
+	}
+	if f.Priority != "" {
+		where = append(where, "c.priority = "+arg(f.Priority))
+	}
+	if f.Component != "" {
+		where = append(where, "c.component = "+arg(f.Component))
+	}
+	if f.AssigneeID != 0 {
+		// One set of case IDs from two indexes (cases_coordinator_project,
+		// case_assignees_user) rather than an OR the planner would answer
+		// by walking every case of the project.
+		a := arg(f.AssigneeID)
+		where = append(where, "c.id IN (SELECT id FROM cases WHERE coordinator_id = "+a+
+			" UNION SELECT case_id FROM case_assignees WHERE user_id = "+a+")")
+	}
+	if f.HideSpam {
+		where = append(where, "c.resolution <> 'spam'")
+	}
+	return where
+}
+
+// labelCondition is f's label filter as membership, for queries that do
+// not read from the label's index.
+func labelCondition(f CaseFilter, arg func(any) string) []string {
+	if f.Label == "" {
+		return nil
+	}
+	return []string{"c.id IN (SELECT cl.case_id FROM case_labels cl JOIN project_labels pl ON pl.id = cl.label_id " +
+		"WHERE pl.project_id = c.project_id AND pl.name = " + arg(f.Label) + ")"}
 }
 
 // SetAssignees replaces a case's assignees.

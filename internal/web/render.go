@@ -55,11 +55,12 @@ const (
 	viewReportReceipt  view = "report_receipt"
 	viewPortal         view = "portal"
 	viewReporterLink   view = "reporter_link"
+	viewSearch         view = "search"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
 	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
-	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink}
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch}
 
 // views holds one parsed template set per view.
 type views struct {

@@ -25,6 +25,7 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/logout", authz.ActionPublic, h.logout)
 
 	rt.Handle("GET", "/{$}", authz.ActionProjectList, h.home)
+	rt.Handle("GET", "/search", authz.ActionSearch, h.search)
 	rt.Handle("GET", "/projects/new", authz.ActionProjectCreate, h.projectNewForm)
 	rt.Handle("POST", "/projects/new", authz.ActionProjectCreate, h.projectNewSubmit)
 	rt.Handle("GET", "/projects/{slug}", authz.ActionCaseList, h.caseList)

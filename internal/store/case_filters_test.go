@@ -62,7 +62,6 @@ func TestQueueFilters(t *testing.T) {
 			{"label, not another project's of the same name", store.CaseFilter{Label: "tls"}, []string{"ACME-3", "ACME-1"}},
 			{"unknown label", store.CaseFilter{Label: "nope"}, nil},
 			{"combined", store.CaseFilter{Label: "tls", Component: "parser", Severity: "critical", AssigneeID: ann.ID}, []string{"ACME-1"}},
-			{"with text query", store.CaseFilter{Label: "tls", Query: "thr"}, []string{"ACME-3"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +79,34 @@ func TestQueueFilters(t *testing.T) {
 				}
 			})
 		}
+
+		// Full-text search applies the same filters, the label included.
+		t.Run("search with filters", func(t *testing.T) {
+			for _, tc := range []struct {
+				f    store.CaseFilter
+				word string
+				want []string
+			}{
+				{store.CaseFilter{Label: "tls"}, "three", []string{"ACME-3"}},
+				{store.CaseFilter{Label: "ui"}, "one", nil},
+				{store.CaseFilter{Priority: "P2", Component: "parser"}, "one", []string{"ACME-1"}},
+				{store.CaseFilter{Priority: "P4"}, "one", nil},
+			} {
+				tc.f.ProjectID = acme.ID
+				var got []string
+				read(t, s, func(tx *store.Tx) error {
+					hits, _, err := tx.SearchCases(ctx, store.SearchFilter{CaseFilter: tc.f,
+						Text: store.TextQuery{All: [][]store.SearchTerm{{{Text: tc.word}}}}})
+					for _, h := range hits {
+						got = append(got, h.Case.Key)
+					}
+					return err
+				})
+				if diff := cmp.Diff(tc.want, got); diff != "" {
+					t.Errorf("SearchCases(%q, %+v) (-want +got):\n%s", tc.word, tc.f, diff)
+				}
+			}
+		})
 
 		t.Run("labels", func(t *testing.T) {
 			read(t, s, func(tx *store.Tx) error {
