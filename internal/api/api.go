@@ -22,6 +22,7 @@ import (
 	"embargo/internal/cases"
 	"embargo/internal/clock"
 	"embargo/internal/intake"
+	"embargo/internal/metrics"
 	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
@@ -45,6 +46,8 @@ type Deps struct {
 	BaseURL  string
 	// Keys holds the projects' OpenPGP keys.
 	Keys *pgp.Keys
+	// Metrics computes the team's response times and deadlines kept.
+	Metrics *metrics.Service
 }
 
 type api struct {

@@ -35,6 +35,7 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("DELETE", "/projects/{slug}/invitations/{id}", authz.ActionMemberManage, a.invitationRevoke)
 
 	rt.Handle("GET", "/projects/{slug}/cases", authz.ActionCaseList, a.caseList)
+	rt.Handle("GET", "/projects/{slug}/metrics", authz.ActionCaseList, a.metricsShow)
 	rt.Handle("POST", "/projects/{slug}/cases", authz.ActionCaseCreate, a.caseCreate)
 	// Each case of a bulk action is authorized on its own, with the action
 	// of the single route (cases.Bulk); any member may ask.

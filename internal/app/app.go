@@ -27,6 +27,7 @@ import (
 	"embargo/internal/intake"
 	"embargo/internal/jobs"
 	"embargo/internal/mail"
+	teammetrics "embargo/internal/metrics"
 	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
@@ -61,6 +62,7 @@ type App struct {
 	// Jobs runs the background work: the durable job queue and the
 	// periodic tasks (mail delivery, the deadline scan).
 	Jobs      *jobs.Runner
+	Metrics   *teammetrics.Service
 	Deadlines *deadlines.Scanner
 	// Routers are the UI's and the API's guarded routes, for inspection.
 	Routers []*router.Router
@@ -109,6 +111,7 @@ func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock
 	a.Intake = &intake.Service{Store: s, Clock: clk, Cases: a.Cases, Decrypter: a.Keys, BaseURL: cfg.EffectiveBaseURL()}
 	a.Mail = &mail.Outbox{Store: s, Clock: clk, Dir: filepath.Join(cfg.DataDir, mail.DirName),
 		From: mail.FromAddress(cfg.EffectiveBaseURL()), Log: log}
+	a.Metrics = &teammetrics.Service{Store: s, Clock: clk}
 	a.Deadlines = &deadlines.Scanner{Store: s, Clock: clk, BaseURL: cfg.EffectiveBaseURL(), Log: log}
 	a.Jobs = a.newJobs()
 	a.Gate = intake.NewGateLimits(clk, cmp.Or(cfg.ReportRatePerAddress, intake.ReportsPerClient),
@@ -124,11 +127,11 @@ func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	baseURL := a.Config.EffectiveBaseURL()
 	pages := web.Register(mux, web.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases, Keys: a.Keys,
-		Intake: a.Intake, Gate: a.Gate,
+		Intake: a.Intake, Gate: a.Gate, Metrics: a.Metrics,
 		Clock: a.Clock, Log: a.Log, BaseURL: baseURL, SecureCookies: strings.HasPrefix(baseURL, "https://")})
 	a.Routers = append(a.Routers, pages,
 		api.Register(mux, api.Deps{Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Cases: a.Cases, Keys: a.Keys,
-			Intake: a.Intake, Gate: a.Gate, Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
+			Intake: a.Intake, Gate: a.Gate, Metrics: a.Metrics, Clock: a.Clock, Log: a.Log, BaseURL: baseURL}),
 	)
 	metrics := newMetrics()
 	// Operational endpoints go through the same gate as every page, as

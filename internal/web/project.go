@@ -14,7 +14,7 @@ func projectPage(r *router.Request, title, current string) *page {
 	p := newPage(r, title)
 	p.Project = r.Project
 	base := "/projects/" + r.Project.Slug
-	p.Tabs = []tab{{Label: "Cases", URL: base}, {Label: "Members", URL: base + "/members"}}
+	p.Tabs = []tab{{Label: "Cases", URL: base}, {Label: "Metrics", URL: base + "/metrics"}, {Label: "Members", URL: base + "/members"}}
 	// Settings are closed while the project is archived; the archive
 	// banner carries the button that restores it.
 	if can(r, authz.ActionProjectEdit) {

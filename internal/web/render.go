@@ -56,11 +56,12 @@ const (
 	viewPortal         view = "portal"
 	viewReporterLink   view = "reporter_link"
 	viewSearch         view = "search"
+	viewMetrics        view = "metrics"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
 	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
-	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch}
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics}
 
 // views holds one parsed template set per view.
 type views struct {

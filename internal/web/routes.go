@@ -34,6 +34,7 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/projects/{slug}/cases/bulk", authz.ActionCaseList, h.caseBulk)
 	rt.Handle("POST", "/projects/{slug}/views", authz.ActionCaseList, h.viewSave)
 	rt.Handle("POST", "/projects/{slug}/views/{id}/delete", authz.ActionCaseList, h.viewDelete)
+	rt.Handle("GET", "/projects/{slug}/metrics", authz.ActionCaseList, h.metricsShow)
 	rt.Handle("GET", "/projects/{slug}/settings", authz.ActionProjectEdit, h.projectSettingsForm)
 	rt.Handle("POST", "/projects/{slug}/settings", authz.ActionProjectEdit, h.projectSettingsSubmit)
 	rt.Handle("POST", "/projects/{slug}/archive", authz.ActionProjectArchive, h.projectArchive)

@@ -18,6 +18,7 @@ import (
 	"embargo/internal/cases"
 	"embargo/internal/clock"
 	"embargo/internal/intake"
+	"embargo/internal/metrics"
 	"embargo/internal/pgp"
 	"embargo/internal/projects"
 	"embargo/internal/router"
@@ -43,6 +44,8 @@ type Deps struct {
 	// the rate limits of the report form and the reporter portal.
 	Intake *intake.Service
 	Gate   *intake.Gate
+	// Metrics computes the team's response times and deadlines kept.
+	Metrics *metrics.Service
 }
 
 type web struct {
