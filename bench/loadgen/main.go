@@ -240,6 +240,7 @@ func measureLoad(bin, out string, nCases int, nEvents int64, nMessages int, rese
 			}},
 	}
 	scenarios = append(scenarios, queueScenarios(bearer, cookie)...)
+	scenarios = append(scenarios, metricsScenarios(meta.Project, bearer, cookie)...)
 	client := newClient(cfg.Workers)
 	for _, sc := range scenarios {
 		r := runScenario(client, s.URL, sc, cfg)
