@@ -103,26 +103,6 @@ func caseFilterParams(r *router.Request) (store.CaseFilter, error) {
 		}
 	}
 	if err == nil {
-		f.Priority, err = stringParam(q, "priority")
-		if err == nil && f.Priority != "" && !slices.Contains(triage.Priorities, f.Priority) {
-			err = invalidParam("priority", "must be one of %s", strings.Join(triage.Priorities, ", "))
-		}
-	}
-	if err == nil {
-		f.Component, err = stringParam(q, "component")
-		if err == nil && len([]rune(f.Component)) > cases.MaxComponent {
-			err = invalidParam("component", "is longer than %d characters", cases.MaxComponent)
-		}
-	}
-	if err == nil {
-		f.Label, err = stringParam(q, "label")
-		if err == nil && f.Label != "" {
-			if f.Label, err = cases.NormaliseLabel("label", f.Label); err != nil {
-				err = invalidParam("label", "%s", err.(*validation.Error).Message)
-			}
-		}
-	}
-	if err == nil {
 		f.AssigneeID, err = assigneeParam(q.Get("assignee"), r)
 		if err == nil && len(q["assignee"]) > 1 {
 			err = invalidParam("assignee", "give it once")
