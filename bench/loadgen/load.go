@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,8 @@ type loadConfig struct {
 	Warmup   int
 	// ScanDue is how many deadlines the deadline-scan measurement makes due.
 	ScanDue int
+	// Only, when set, picks the scenarios measured by name.
+	Only *regexp.Regexp
 }
 
 func newClient(workers int) *http.Client {

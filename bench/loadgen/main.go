@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -68,6 +69,7 @@ func main() {
 	intakeWorkers := flag.Int("intake-workers", 64, "concurrent closed-loop clients posting reports")
 	intakeDuration := flag.Duration("intake-duration", 60*time.Second, "measured time of the intake benchmark")
 	intakeWarmup := flag.Duration("intake-warmup", 5*time.Second, "unmeasured intake load before the measured time")
+	only := flag.String("only", "", "measure only the load scenarios whose name matches this regular expression")
 	scanDue := flag.Int("scan-due", 1000, "deadlines made due for the measured deadline scan after the load (0: no scan)")
 	rawDuration := flag.Duration("raw-duration", 10*time.Second, "time of each raw-commit measurement")
 	flag.StringVar(&postgresBase, "postgres", "", "seed and serve on this PostgreSQL server (postgres://…) instead of SQLite; the seed gets a schema of its own")
@@ -100,6 +102,11 @@ func main() {
 	}
 	if !*skipLoad {
 		cfg := loadConfig{Workers: *workers, Requests: *requests, Duration: *duration, Warmup: *warmup, ScanDue: *scanDue}
+		if *only != "" {
+			if cfg.Only, err = regexp.Compile(*only); err != nil {
+				log.Fatalf("-only: %v", err)
+			}
+		}
 		r.load, err = measureLoad(bin, *out, *nCases, *nEvents, *nMessages, *reseed, cfg)
 		if err != nil {
 			log.Fatal(err)
@@ -243,6 +250,9 @@ func measureLoad(bin, out string, nCases int, nEvents int64, nMessages int, rese
 	scenarios = append(scenarios, metricsScenarios(meta.Project, bearer, cookie)...)
 	client := newClient(cfg.Workers)
 	for _, sc := range scenarios {
+		if cfg.Only != nil && !cfg.Only.MatchString(sc.Name) {
+			continue
+		}
 		r := runScenario(client, s.URL, sc, cfg)
 		if r.Skipped != "" {
 			log.Printf("%s: skipped: %s", r.Name, r.Skipped)
