@@ -35,45 +35,63 @@ type QueueScope struct {
 	OpenStates []string
 }
 
-// queueWhere returns the condition selecting view's cases (alias c) and
-// its ORDER BY, appending its arguments through arg.
-func queueWhere(view string, sc QueueScope, arg func(any) string) (where, order string, err error) {
-	open := func() string {
+// queueWhere returns the condition selecting view's cases (alias c), its
+// ORDER BY, and whether the view is driven by a small set of IDs rather
+// than by the projects' indexes, appending its arguments through arg.
+func queueWhere(view string, sc QueueScope, arg func(any) string) (where, order string, byID bool, err error) {
+	open := func(col string) string {
 		ph := make([]string, len(sc.OpenStates))
 		for i, s := range sc.OpenStates {
 			ph[i] = arg(s)
 		}
-		return "c.state IN (" + strings.Join(ph, ", ") + ")"
+		return col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
 	newest := "c.number DESC, c.id DESC"
 	soonest := "c.next_due_at, c.id"
 	switch view {
 	case QueueNeedsAck:
-		return "c.state = 'new' AND EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id)", "c.number, c.id", nil
+		return "c.state = 'new' AND EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id)", "c.number, c.id", false, nil
 	case QueueOverdue:
-		return "c.next_due_at IS NOT NULL AND c.next_due_at < " + arg(sc.Now), soonest, nil
+		return "c.next_due_at IS NOT NULL AND c.next_due_at < " + arg(sc.Now), soonest, false, nil
 	case QueueDueThisWeek:
-		return "c.next_due_at IS NOT NULL AND c.next_due_at >= " + arg(sc.Now) + " AND c.next_due_at < " + arg(sc.WeekEnd), soonest, nil
+		return "c.next_due_at IS NOT NULL AND c.next_due_at >= " + arg(sc.Now) + " AND c.next_due_at < " + arg(sc.WeekEnd), soonest, false, nil
 	case QueueWaitingOnUser:
-		return "c.state = 'needs-info'", newest, nil
+		return "c.state = 'needs-info'", newest, false, nil
 	case QueueVerification:
-		return "c.state = 'fix-ready'", newest, nil
+		return "c.state = 'fix-ready'", newest, false, nil
 	case QueueMine:
 		u := arg(sc.UserID)
-		return open() + " AND (c.coordinator_id = " + u + " OR c.id IN (SELECT case_id FROM case_assignees WHERE user_id = " + u + "))", newest, nil
+		// One set of IDs from two indexes drives the query: an OR, or the
+		// state index, would have the planner walk every open case of the
+		// projects when the user has none.
+		return open("c.state") + " AND c.id IN (SELECT id FROM cases WHERE coordinator_id = " + u +
+			" UNION SELECT case_id FROM case_assignees WHERE user_id = " + u + ")", newest, true, nil
 	case QueueUnassigned:
-		return open() + " AND c.coordinator_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_assignees a WHERE a.case_id = c.id)", newest, nil
+		return open("c.state") + " AND c.coordinator_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_assignees a WHERE a.case_id = c.id)", newest, false, nil
 	}
-	return "", "", fmt.Errorf("store: unknown queue view %q", view)
+	return "", "", false, fmt.Errorf("store: unknown queue view %q", view)
 }
 
-// projectsIn returns "c.project_id IN (…)" for the scope's projects.
-func projectsIn(ids []int64, arg func(any) string) string {
-	ph := make([]string, len(ids))
-	for i, id := range ids {
+// queueConditions returns view's full condition over the scope's
+// projects. A view driven by IDs keeps SQLite from answering the project
+// and state filters from their indexes (a unary + on the column), which
+// it would otherwise prefer and walk whole; PostgreSQL plans the ID set
+// first on its own.
+func (t *Tx) queueConditions(view string, sc QueueScope, arg func(any) string) (string, string, error) {
+	where, order, byID, err := queueWhere(view, sc, arg)
+	if err != nil {
+		return "", "", err
+	}
+	col := "c.project_id"
+	if byID && t.engine == SQLite {
+		col = "+c.project_id"
+		where = strings.Replace(where, "c.state IN", "+c.state IN", 1)
+	}
+	ph := make([]string, len(sc.ProjectIDs))
+	for i, id := range sc.ProjectIDs {
 		ph[i] = arg(id)
 	}
-	return "c.project_id IN (" + strings.Join(ph, ", ") + ")"
+	return col + " IN (" + strings.Join(ph, ", ") + ") AND " + where, order, nil
 }
 
 // QueueCountCap is where the queue stops counting: a view holding more
@@ -94,13 +112,12 @@ func (t *Tx) QueueCounts(ctx context.Context, sc QueueScope) (map[string]int, er
 			args = append(args, v)
 			return "$" + strconv.Itoa(len(args))
 		}
-		in := projectsIn(sc.ProjectIDs, arg)
-		where, _, err := queueWhere(view, sc, arg)
+		where, _, err := t.queueConditions(view, sc, arg)
 		if err != nil {
 			return nil, err
 		}
 		var n int
-		q := `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + in + ` AND ` + where + ` LIMIT ` + arg(QueueCountCap) + `) AS capped`
+		q := `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + where + ` LIMIT ` + arg(QueueCountCap) + `) AS capped`
 		if err := t.queryRow(ctx, q, args...).Scan(&n); err != nil {
 			return nil, fmt.Errorf("store: unable to count queue %s: %w", view, err)
 		}
@@ -122,15 +139,14 @@ func (t *Tx) QueueCases(ctx context.Context, view string, sc QueueScope, limit, 
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	in := projectsIn(sc.ProjectIDs, arg)
-	where, order, err := queueWhere(view, sc, arg)
+	where, order, err := t.queueConditions(view, sc, arg)
 	if err != nil {
 		return nil, false, err
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	q := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE ` + in + ` AND ` + where +
+	q := `SELECT ` + caseColumns + ` FROM cases c JOIN projects p ON p.id = c.project_id WHERE ` + where +
 		` ORDER BY ` + order + ` LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(max(offset, 0))
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
