@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -32,8 +33,9 @@ func (t *Tx) MilestonesReached(ctx context.Context, projectID int64, milestone s
 	if !ok {
 		return nil, fmt.Errorf("store: unknown milestone %q", milestone)
 	}
+	// The literal "<> 0" lets SQLite use the milestone's partial index.
 	rows, err := t.query(ctx, `SELECT `+col+`, `+col+` - created_at FROM cases
-		WHERE project_id = $1 AND `+col+` >= $2 AND `+col+` < $3 AND resolution <> 'spam' ORDER BY `+col, projectID, from, to)
+		WHERE project_id = $1 AND `+col+` <> 0 AND `+col+` >= $2 AND `+col+` < $3 AND resolution <> 'spam' ORDER BY `+col, projectID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read milestones: %w", err)
 	}
@@ -63,8 +65,8 @@ func (t *Tx) DeadlineOutcomes(ctx context.Context, projectID, from, to, now int6
 	rows, err := t.query(ctx, `SELECT d.kind,
 		COALESCE(SUM(CASE WHEN d.met_at <> 0 AND d.met_at <= d.due_at THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.met_at > d.due_at OR (d.met_at = 0 AND d.cancelled_at = 0 AND d.due_at < $4) THEN 1 ELSE 0 END), 0)
-		FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-		WHERE c.project_id = $1 AND d.due_at >= $2 AND d.due_at < $3 AND c.resolution <> 'spam'
+		FROM case_deadlines d CROSS JOIN cases c
+		WHERE c.id = d.case_id AND c.project_id = $1 AND d.due_at >= $2 AND d.due_at < $3 AND c.resolution <> 'spam'
 		GROUP BY d.kind ORDER BY d.kind`, projectID, from, to, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count deadline outcomes: %w", err)
@@ -116,12 +118,15 @@ func (t *Tx) OpenCasesByAge(ctx context.Context, projectID int64, openStates []s
 		prev = arg(b)
 	}
 	cols = append(cols, "COALESCE(SUM(CASE WHEN created_at < "+prev+" THEN 1 ELSE 0 END), 0)")
+	// Grouped by state too, so that the planner reads the (project, state,
+	// severity, created_at) index alone; the states are summed here.
 	rows, err := t.query(ctx, `SELECT severity, `+strings.Join(cols, ", ")+` FROM cases
-		WHERE project_id = `+p+` AND state IN (`+strings.Join(ph, ", ")+`) GROUP BY severity ORDER BY severity`, args...)
+		WHERE project_id = `+p+` AND state IN (`+strings.Join(ph, ", ")+`) GROUP BY state, severity`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count open cases: %w", err)
 	}
 	defer rows.Close()
+	bySeverity := map[string]*OpenAge{}
 	var out []OpenAge
 	for rows.Next() {
 		o := OpenAge{Buckets: make([]int, len(bounds)+1)}
@@ -132,7 +137,20 @@ func (t *Tx) OpenCasesByAge(ctx context.Context, projectID int64, openStates []s
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("store: unable to count open cases: %w", err)
 		}
-		out = append(out, o)
+		if sum := bySeverity[o.Severity]; sum != nil {
+			for i, n := range o.Buckets {
+				sum.Buckets[i] += n
+			}
+			continue
+		}
+		bySeverity[o.Severity] = &o
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to count open cases: %w", err)
+	}
+	for _, o := range bySeverity {
+		out = append(out, *o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Severity < out[j].Severity })
+	return out, nil
 }

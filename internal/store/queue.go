@@ -46,7 +46,10 @@ func queueWhere(view string, sc QueueScope, arg func(any) string) (where, order 
 		}
 		return col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
-	newest := "c.number DESC, c.id DESC"
+	// The number alone, so that the (project, state, number) index gives
+	// the order; a tie-breaker would make the planner walk the project by
+	// number instead.
+	newest := "c.number DESC"
 	soonest := "c.next_due_at, c.id"
 	switch view {
 	case QueueNeedsAck:
