@@ -497,13 +497,17 @@ func (s *Service) checkFilter(f *store.CaseFilter) error {
 	return nil
 }
 
+// OpenCountCap is where OpenCounts stops counting.
+const OpenCountCap = 1000
+
 // OpenCounts returns how many open cases (see OpenStates) each of the
-// given projects has; projects without open cases are absent.
+// given projects has, up to OpenCountCap; projects without open cases are
+// absent.
 func (s *Service) OpenCounts(ctx context.Context, projectIDs []int64) (map[int64]int, error) {
 	var out map[int64]int
 	err := s.Store.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = tx.CountCasesByProject(ctx, projectIDs, OpenStates)
+		out, err = tx.CountCasesUpTo(ctx, projectIDs, OpenStates, OpenCountCap)
 		return err
 	})
 	return out, err

@@ -319,6 +319,30 @@ func (t *Tx) ListNotes(ctx context.Context, caseID int64) ([]*Note, error) {
 	return out, rows.Err()
 }
 
+// CountCasesUpTo returns, for each of the given projects, how many of its
+// cases are in one of states, counting no further than limit, so that a
+// dashboard of large projects costs what one of small projects does.
+func (t *Tx) CountCasesUpTo(ctx context.Context, projectIDs []int64, states []string, limit int) (map[int64]int, error) {
+	out := make(map[int64]int, len(projectIDs))
+	for _, id := range projectIDs {
+		args := []any{id, limit}
+		ph := make([]string, len(states))
+		for i, s := range states {
+			args = append(args, s)
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE project_id = $1 AND state IN (`+
+			strings.Join(ph, ", ")+`) LIMIT $2) AS capped`, args...).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: unable to count cases: %w", err)
+		}
+		if n > 0 {
+			out[id] = n
+		}
+	}
+	return out, nil
+}
+
 // CountCasesByProject returns, for each of the given projects that has
 // any, how many of its cases are in one of states (all states when states
 // is empty). Projects without matching cases are absent from the map.

@@ -19,6 +19,8 @@ type projectCard struct {
 	Project   *store.Project
 	Role      authz.Role
 	OpenCases int
+	// OpenLabel is OpenCases as shown: "999+" past the count cap.
+	OpenLabel string
 }
 
 // homeData is the dashboard's content.
@@ -72,7 +74,11 @@ func (h *web) home(w http.ResponseWriter, r *router.Request) {
 	}
 	d := homeData{CanCreate: can(r, authz.ActionProjectCreate)}
 	for _, p := range ps {
-		d.Projects = append(d.Projects, projectCard{Project: p, Role: r.Actor.Role(p.ID), OpenCases: counts[p.ID]})
+		label := strconv.Itoa(counts[p.ID])
+		if counts[p.ID] >= cases.OpenCountCap {
+			label = strconv.Itoa(cases.OpenCountCap-1) + "+"
+		}
+		d.Projects = append(d.Projects, projectCard{Project: p, Role: r.Actor.Role(p.ID), OpenCases: counts[p.ID], OpenLabel: label})
 	}
 	q, err := h.Cases.Queue(r.Context(), r.Actor, ps, r.URL.Query().Get("view"), 50, 0)
 	if err != nil {
