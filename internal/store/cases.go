@@ -262,20 +262,7 @@ func (t *Tx) SetAssignees(ctx context.Context, caseID int64, userIDs []int64) er
 
 // Assignees returns the user IDs assigned to a case, ascending.
 func (t *Tx) Assignees(ctx context.Context, caseID int64) ([]int64, error) {
-	rows, err := t.query(ctx, `SELECT user_id FROM case_assignees WHERE case_id = $1 ORDER BY user_id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to load assignees: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: unable to load assignees: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return t.listIDs(ctx, "assignees", `SELECT user_id FROM case_assignees WHERE case_id = $1 ORDER BY user_id`, caseID)
 }
 
 // Note is an internal note on a case, visible to the project team only.

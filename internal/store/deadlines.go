@@ -134,20 +134,7 @@ func (t *Tx) listDeadlines(ctx context.Context, q string, args ...any) ([]*Deadl
 // UnsyncedCases returns the IDs of up to limit cases whose deadlines have
 // never been derived (cases from before deadlines existed), oldest first.
 func (t *Tx) UnsyncedCases(ctx context.Context, limit int) ([]int64, error) {
-	rows, err := t.query(ctx, `SELECT id FROM cases WHERE deadlines_synced_at = 0 ORDER BY id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list unsynced cases: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: unable to list unsynced cases: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return t.listIDs(ctx, "unsynced cases", `SELECT id FROM cases WHERE deadlines_synced_at = 0 ORDER BY id LIMIT $1`, limit)
 }
 
 // SetCaseNextDue records the earliest due time of case caseID's open

@@ -222,3 +222,22 @@ func nullable(id int64) any {
 	}
 	return id
 }
+
+// listIDs runs q, which selects one integer column, and returns its values;
+// what names them in errors.
+func (t *Tx) listIDs(ctx context.Context, what, q string, args ...any) ([]int64, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: unable to load %s: %w", what, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
