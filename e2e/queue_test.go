@@ -78,6 +78,12 @@ func TestBrowserTriageFromQueue(t *testing.T) {
 	b.press(`details:has(#triage-form) > summary`)
 	b.fill(`#decision`, "confirmed")
 	b.fill(`#decision-reason`, "Reproduced with the sample file.")
+	// Work on a fix starts only once the affected products are known.
+	row := `#affected-rows tbody tr:first-child `
+	b.fill(row+`select[name="aff_ecosystem"]`, "npm")
+	b.fill(row+`input[name="aff_name"]`, "acme-parser")
+	b.fill(row+`input[name="aff_introduced"]`, "1.0.0")
+	b.fill(row+`input[name="aff_bound"]`, "1.2.4")
 	b.submit(`form#triage-form button[type="submit"]`)
 
 	// A CVSS v4.0 vector from the calculator, scored by the server.

@@ -46,6 +46,7 @@ func TestBulkActions(t *testing.T) {
 		}
 		h.newCase("other", h.admin, map[string]any{"title": "not yours"})
 		// ACME-3 is accepted: it cannot go back to triage.
+		h.confirm("ACME-3", h.admin)
 		for _, to := range []string{"triage", "accepted"} {
 			h.must(http.StatusOK, "POST", "/api/v1/cases/ACME-3/transitions", h.admin, map[string]any{"to": to})
 		}

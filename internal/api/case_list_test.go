@@ -36,6 +36,10 @@ func TestCaseListFilters(t *testing.T) {
 		mk := func(title, severity string, moves ...map[string]any) string {
 			key := h.newCase("acme", h.admin, map[string]any{"title": title, "severity": severity})
 			for _, m := range moves {
+				if m["resolution"] == "spam" {
+					h.must(http.StatusOK, "POST", "/api/v1/cases/"+key+"/spam", h.admin, map[string]any{})
+					continue
+				}
 				h.must(http.StatusOK, "POST", "/api/v1/cases/"+key+"/transitions", h.admin, m)
 			}
 			return key

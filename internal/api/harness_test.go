@@ -82,6 +82,16 @@ func (h *harness) newCase(slug, token string, fields map[string]any) string {
 	return h.must(http.StatusCreated, "POST", "/api/v1/projects/"+slug+"/cases", token, fields).object()["key"].(string)
 }
 
+// confirm records, as token, what case key needs on record to be
+// accepted, worked on and fixed: the decision "confirmed", an affected
+// product and a fix reference (its severity comes with the case).
+func (h *harness) confirm(key, token string) {
+	h.t.Helper()
+	h.must(http.StatusOK, "PUT", "/api/v1/cases/"+key+"/triage", token, `{"confirmation":{"decision":"confirmed"},`+
+		`"affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}],`+
+		`"plan":{"fix_references":[{"type":"commit","url":"https://git.example/left-pad/commit/1"}]}}`)
+}
+
 type response struct {
 	t      *testing.T
 	status int

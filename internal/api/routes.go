@@ -63,6 +63,13 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("POST", "/cases/{key}/messages", authz.ActionThreadReply, a.messageCreate)
 	rt.Handle("POST", "/cases/{key}/reporter-link", authz.ActionReporterLink, a.reporterLinkSet)
 	rt.Handle("POST", "/cases/{key}/spam", authz.ActionCaseSpam, a.caseSpam)
+	rt.Handle("POST", "/cases/{key}/request-info", authz.ActionCaseTransition, a.caseRequestInfo)
+	rt.Handle("POST", "/cases/{key}/not-security", authz.ActionCaseTransition, a.caseNotSecurity)
+	rt.Handle("POST", "/cases/{key}/duplicate", authz.ActionCaseTransition, a.caseDuplicate)
+	rt.Handle("POST", "/cases/{key}/split", authz.ActionCaseEdit, a.caseSplit)
+	rt.Handle("GET", "/cases/{key}/links", authz.ActionCaseView, a.caseLinkList)
+	rt.Handle("POST", "/cases/{key}/links", authz.ActionCaseEdit, a.caseLinkCreate)
+	rt.Handle("DELETE", "/cases/{key}/links/{id}", authz.ActionCaseEdit, a.caseLinkDelete)
 	rt.Handle("POST", "/projects/{slug}/reports", authz.ActionProjectPublic, a.reportCreate)
 
 	rt.Handle("GET", "/users", authz.ActionUserManage, a.userList)

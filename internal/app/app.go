@@ -172,12 +172,14 @@ func (a *App) routes() http.Handler {
 }
 
 // How often serve looks for background work, delivers the outbox, scans
-// deadlines and purges finished jobs.
+// deadlines, closes cases whose reporter did not answer and purges
+// finished jobs.
 const (
-	jobsTick         = 5 * time.Second
-	mailInterval     = 5 * time.Second
-	deadlineInterval = time.Minute
-	purgeInterval    = time.Hour
+	jobsTick                = 5 * time.Second
+	mailInterval            = 5 * time.Second
+	deadlineInterval        = time.Minute
+	closeUnansweredInterval = 10 * time.Minute
+	purgeInterval           = time.Hour
 )
 
 // newJobs registers the periodic tasks.
@@ -192,6 +194,13 @@ func (a *App) newJobs() *jobs.Runner {
 	})
 	r.Every("deadlines.scan", deadlineInterval, a.Deadlines.Task)
 	r.Every("jobs.purge", purgeInterval, r.Purge)
+	r.Every("cases.close_unanswered", closeUnansweredInterval, func(ctx context.Context) error {
+		n, err := a.Intake.CloseUnanswered(ctx)
+		if n > 0 {
+			a.Log.Info("closed cases whose reporter did not answer in time", "cases", n)
+		}
+		return err
+	})
 	return r
 }
 

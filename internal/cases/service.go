@@ -162,6 +162,29 @@ type Transition struct {
 	To         string
 	Resolution string // required when To is rejected
 	Reason     string // required for rejections and reopening
+	// Outcome is set by internal/intake for the moves that only an
+	// outcome may make, because it does in the same transaction what the
+	// move promises: waiting on the reporter (it posts the question) and
+	// the resolutions duplicate, not-security, no-response and spam (it
+	// links the original, tells the reporter, blocks the sender).
+	Outcome bool
+}
+
+// outcomeHint says which action makes a move that only an outcome may.
+func outcomeHint(to, resolution string) string {
+	switch {
+	case to == StateNeedsInfo:
+		return "ask the reporter a question instead (POST /api/v1/cases/{key}/request-info, or \"Ask the reporter\" on the case page): the case waits on their answer"
+	case resolution == ResolutionDuplicate:
+		return "mark the case a duplicate instead (POST /api/v1/cases/{key}/duplicate), which links the original and tells the reporter"
+	case resolution == ResolutionNotSecurity:
+		return "use \"not a security issue\" instead (POST /api/v1/cases/{key}/not-security), which tells the reporter why"
+	case resolution == ResolutionSpam:
+		return "mark the case as spam instead (POST /api/v1/cases/{key}/spam)"
+	case resolution == ResolutionNoResponse:
+		return "a case is closed for no response by itself when the reporter's time to answer runs out"
+	}
+	return ""
 }
 
 // Move applies a legal transition. An unknown state or missing resolution
@@ -204,16 +227,29 @@ func (s *Service) MoveIn(ctx context.Context, tx *store.Tx, actor *authz.Actor, 
 	}
 	resolution := ""
 	if to == StateRejected {
+		allowed := ManualResolutions
+		if tr.Outcome {
+			allowed = Resolutions
+		}
 		if err := validation.OneOf("resolution", tr.Resolution, Resolutions...); err != nil {
 			return nil, err
+		}
+		if !slices.Contains(allowed, tr.Resolution) {
+			return nil, validation.Errorf("resolution", "%s", outcomeHint(to, tr.Resolution))
 		}
 		resolution = tr.Resolution
 		if reason == "" {
 			return nil, validation.Errorf("reason", "is required when rejecting a case")
 		}
 	}
+	if to == StateNeedsInfo && !tr.Outcome {
+		return nil, validation.Errorf("to", "%s", outcomeHint(to, ""))
+	}
 	if IsReopen(from, to) && reason == "" {
 		return nil, validation.Errorf("reason", "is required when reopening a case")
+	}
+	if err := requireFields(ctx, tx, c, to); err != nil {
+		return nil, err
 	}
 	before := map[string]any{"state": from, "resolution": c.Resolution}
 	c.State, c.Resolution = to, resolution
@@ -221,6 +257,18 @@ func (s *Service) MoveIn(ctx context.Context, tx *store.Tx, actor *authz.Actor, 
 	ReachMilestones(c, from, to, c.UpdatedAt)
 	if err := tx.UpdateCase(ctx, c); err != nil {
 		return nil, err
+	}
+	if from == StateRejected && before["resolution"] == ResolutionDuplicate {
+		// Reopened: it is no longer a duplicate of anything.
+		if err := tx.DeleteDuplicateLink(ctx, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	if from == StateNeedsInfo && c.WaitingUntil != 0 {
+		c.WaitingUntil = 0
+		if err := tx.SetCaseWaitingUntil(ctx, c.ID, 0); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.syncDeadlines(ctx, tx, c); err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"embargo/internal/projects"
 	"embargo/internal/store"
 	"embargo/internal/store/storetest"
+	"embargo/internal/triage"
 	"embargo/internal/validation"
 )
 
@@ -47,6 +48,24 @@ func setup(t testing.TB, s *store.Store) *fixture {
 
 func ptr[T any](v T) *T { return &v }
 
+// confirm records what a case needs on record to be accepted, worked on
+// and fixed: the decision "confirmed", a severity, an affected product
+// and a fix reference.
+func confirm(t testing.TB, f *fixture, key string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.cases.Update(ctx, f.actor, key, cases.Input{Severity: ptr("high")}); err != nil {
+		t.Fatal(err)
+	}
+	in := triage.Input{Decision: triage.DecisionConfirm,
+		Affected: []triage.Affected{{Package: triage.Package{Ecosystem: "Go", Name: "example.com/m"},
+			Ranges: []triage.Range{{Type: "SEMVER", Events: []triage.Event{{Introduced: "1.0.0"}, {Fixed: "1.4.2"}}}}}},
+		Plan: triage.PlanInput{FixRefs: []triage.FixRef{{Type: "commit", URL: "https://git.example/m/commit/abc"}}}}
+	if _, err := f.cases.SetTriage(ctx, f.actor, key, in); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCaseLifecycle(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -61,7 +80,7 @@ func TestCaseLifecycle(t *testing.T) {
 		steps := []cases.Transition{
 			{To: cases.StateAcknowledged},
 			{To: cases.StateTriage},
-			{To: cases.StateRejected, Resolution: "duplicate", Reason: "same as ACME-0"},
+			{To: cases.StateRejected, Resolution: "not-applicable", Reason: "same as ACME-0"},
 			{To: cases.StateTriage, Reason: "not a duplicate after all"},
 			{To: cases.StateAccepted},
 			{To: cases.StateFixing},
@@ -70,6 +89,9 @@ func TestCaseLifecycle(t *testing.T) {
 			{To: cases.StateClosed},
 		}
 		for _, st := range steps {
+			if st.To == cases.StateAccepted {
+				confirm(t, f, "ACME-1")
+			}
 			if c, err = f.cases.Move(ctx, f.actor, "acme-1", st); err != nil {
 				t.Fatalf("move to %s: %v", st.To, err)
 			}
@@ -87,8 +109,8 @@ func TestCaseLifecycle(t *testing.T) {
 		if len(d.Notes) != 1 || d.Notes[0].Body != "Reproduced on 2.4.1" || d.Notes[0].AuthorName != "Lead" {
 			t.Errorf("notes = %+v", d.Notes)
 		}
-		// create + 9 transitions + note, newest first.
-		if len(d.Events) != 11 || d.Events[0].Action != "note.create" || d.Events[len(d.Events)-1].Action != "case.create" {
+		// create + 9 transitions + the triage record, severity and plan + note, newest first.
+		if len(d.Events) != 14 || d.Events[0].Action != "note.create" || d.Events[len(d.Events)-1].Action != "case.create" {
 			var got []string
 			for _, e := range d.Events {
 				got = append(got, e.Action)
@@ -97,7 +119,7 @@ func TestCaseLifecycle(t *testing.T) {
 		}
 		rejected := d.Events[len(d.Events)-4]
 		if rejected.Action != "case.transition" || !strings.Contains(string(rejected.After), `"reason":"same as ACME-0"`) ||
-			!strings.Contains(string(rejected.After), `"resolution":"duplicate"`) {
+			!strings.Contains(string(rejected.After), `"resolution":"not-applicable"`) {
 			t.Errorf("rejection event = %s", rejected.After)
 		}
 	})
@@ -120,7 +142,12 @@ func TestMoveRefusals(t *testing.T) {
 			{"unknown state", cases.Transition{To: "wontfix"}, false, "to"},
 			{"rejection without resolution", cases.Transition{To: cases.StateRejected, Reason: "x"}, false, "resolution"},
 			{"rejection with unknown resolution", cases.Transition{To: cases.StateRejected, Resolution: "meh", Reason: "x"}, false, "resolution"},
-			{"rejection without reason", cases.Transition{To: cases.StateRejected, Resolution: "spam"}, false, "reason"},
+			{"rejection without reason", cases.Transition{To: cases.StateRejected, Resolution: "wont-fix"}, false, "reason"},
+			{"duplicate without the original", cases.Transition{To: cases.StateRejected, Resolution: "duplicate", Reason: "x"}, false, "resolution"},
+			{"spam without the block", cases.Transition{To: cases.StateRejected, Resolution: "spam", Reason: "x"}, false, "resolution"},
+			{"not a security issue without telling", cases.Transition{To: cases.StateRejected, Resolution: "not-security", Reason: "x"}, false, "resolution"},
+			{"no response by hand", cases.Transition{To: cases.StateRejected, Resolution: "no-response", Reason: "x"}, false, "resolution"},
+			{"waiting on the reporter without a question", cases.Transition{To: cases.StateNeedsInfo}, false, "to"},
 			{"reason too long", cases.Transition{To: cases.StateAcknowledged, Reason: strings.Repeat("x", cases.MaxReason+1)}, false, "reason"},
 		}
 		for _, tc := range tests {
@@ -146,7 +173,7 @@ func TestMoveRefusals(t *testing.T) {
 			})
 		}
 		t.Run("reopen needs a reason", func(t *testing.T) {
-			if _, err := f.cases.Move(ctx, f.actor, "ACME-1", cases.Transition{To: cases.StateRejected, Resolution: "spam", Reason: "spam"}); err != nil {
+			if _, err := f.cases.Move(ctx, f.actor, "ACME-1", cases.Transition{To: cases.StateRejected, Resolution: "wont-fix", Reason: "no"}); err != nil {
 				t.Fatal(err)
 			}
 			_, err := f.cases.Move(ctx, f.actor, "ACME-1", cases.Transition{To: cases.StateTriage})
@@ -286,6 +313,73 @@ func TestAssign(t *testing.T) {
 		mine, _, err := f.cases.List(ctx, store.CaseFilter{ProjectID: f.project.ID, AssigneeID: f.actor.UserID})
 		if err != nil || len(mine) != 1 {
 			t.Errorf("assigned-to-me list = %d cases, %v", len(mine), err)
+		}
+	})
+}
+
+func TestMoveNeedsTriageOnRecord(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := setup(t, s)
+		c, err := f.cases.Create(ctx, f.actor, f.project, cases.Input{Title: ptr("t")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		move := func(to string) error {
+			_, err := f.cases.Move(ctx, f.actor, c.Key, cases.Transition{To: to})
+			return err
+		}
+		refused := func(to, field, says string) {
+			t.Helper()
+			before, err := f.cases.Get(ctx, c.Key, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = move(to)
+			var invalid *validation.Error
+			if !errors.As(err, &invalid) || invalid.Field != field || !strings.Contains(invalid.Message, says) {
+				t.Fatalf("move to %s: %v, want a refusal on %s saying %q", to, err, field, says)
+			}
+			after, err := f.cases.Get(ctx, c.Key, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Case.State != before.Case.State || len(after.Events) != len(before.Events) {
+				t.Errorf("a refused move changed the case: %s → %s, %d → %d events", before.Case.State,
+					after.Case.State, len(before.Events), len(after.Events))
+			}
+		}
+		set := func(in triage.Input) {
+			t.Helper()
+			if _, err := f.cases.SetTriage(ctx, f.actor, c.Key, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := move(cases.StateTriage); err != nil {
+			t.Fatal(err)
+		}
+		refused(cases.StateAccepted, "triage.decision", `"confirmed"`)
+		set(triage.Input{Decision: triage.DecisionRejected, DecisionReason: "works as designed"})
+		refused(cases.StateAccepted, "triage.decision", `"confirmed"`)
+		set(triage.Input{Decision: triage.DecisionConfirm})
+		if err := move(cases.StateAccepted); err != nil {
+			t.Fatal(err)
+		}
+		refused(cases.StateFixing, "cvss_vector", "affected product") // both gaps named, the first as the field
+		if _, err := f.cases.SetCVSS(ctx, f.actor, c.Key, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"); err != nil {
+			t.Fatal(err)
+		}
+		refused(cases.StateFixing, "triage.affected", "affected product")
+		affected := []triage.Affected{{Package: triage.Package{Ecosystem: "npm", Name: "left-pad"}, Versions: []string{"1.0.0"}}}
+		set(triage.Input{Decision: triage.DecisionConfirm, Affected: affected})
+		if err := move(cases.StateFixing); err != nil {
+			t.Fatal(err)
+		}
+		refused(cases.StateFixReady, "plan.fix_references", "remediation plan")
+		set(triage.Input{Decision: triage.DecisionConfirm, Affected: affected,
+			Plan: triage.PlanInput{FixRefs: []triage.FixRef{{Type: "url", URL: "https://example.org/fix"}}}})
+		if err := move(cases.StateFixReady); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

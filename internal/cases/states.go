@@ -12,6 +12,7 @@ const (
 	StateNew          = "new"
 	StateAcknowledged = "acknowledged"
 	StateTriage       = "triage"
+	StateNeedsInfo    = "needs-info" // waiting on the reporter's answer to a question
 	StateAccepted     = "accepted"
 	StateRejected     = "rejected"
 	StateFixing       = "fixing"
@@ -21,23 +22,38 @@ const (
 )
 
 // States lists every state in workflow order.
-var States = []string{StateNew, StateAcknowledged, StateTriage, StateAccepted, StateRejected,
+var States = []string{StateNew, StateAcknowledged, StateTriage, StateNeedsInfo, StateAccepted, StateRejected,
 	StateFixing, StateFixReady, StateDisclosed, StateClosed}
 
 // OpenStates are the states in which a case still needs work.
-var OpenStates = []string{StateNew, StateAcknowledged, StateTriage, StateAccepted, StateFixing, StateFixReady}
+var OpenStates = []string{StateNew, StateAcknowledged, StateTriage, StateNeedsInfo, StateAccepted, StateFixing, StateFixReady}
 
 // Resolutions say why a case was rejected.
-var Resolutions = []string{"duplicate", "not-applicable", "informative", "spam", "wont-fix"}
+var Resolutions = []string{ResolutionDuplicate, "not-applicable", ResolutionNotSecurity, "informative",
+	ResolutionNoResponse, ResolutionSpam, "wont-fix"}
+
+// ManualResolutions are those a responder picks when rejecting a case by
+// hand; the others come with an outcome of internal/intake.
+var ManualResolutions = []string{"not-applicable", "informative", "wont-fix"}
+
+// The resolutions that internal/intake's outcomes set, each with the
+// message to the reporter that goes with it.
+const (
+	ResolutionDuplicate   = "duplicate"    // the same issue as another case
+	ResolutionNotSecurity = "not-security" // a bug, but not a vulnerability: it belongs in the public tracker
+	ResolutionNoResponse  = "no-response"  // the reporter did not answer the team's question in time
+	ResolutionSpam        = "spam"
+)
 
 // Severities a case can carry before a CVSS score refines it.
 var Severities = []string{"unknown", "none", "low", "medium", "high", "critical"}
 
 // transitions is the state machine: from → the states it may move to.
 var transitions = map[string][]string{
-	StateNew:          {StateAcknowledged, StateTriage, StateRejected},
-	StateAcknowledged: {StateTriage, StateRejected},
-	StateTriage:       {StateAccepted, StateRejected},
+	StateNew:          {StateAcknowledged, StateTriage, StateNeedsInfo, StateRejected},
+	StateAcknowledged: {StateTriage, StateNeedsInfo, StateRejected},
+	StateTriage:       {StateAccepted, StateNeedsInfo, StateRejected},
+	StateNeedsInfo:    {StateTriage, StateRejected},
 	StateAccepted:     {StateFixing, StateRejected},
 	StateFixing:       {StateFixReady, StateRejected},
 	StateFixReady:     {StateDisclosed, StateFixing},
@@ -46,9 +62,12 @@ var transitions = map[string][]string{
 	StateClosed:       {StateTriage},
 }
 
-// NextStates returns the states a case in state from may move to.
+// NextStates returns the states a case in state from may move to by a
+// plain transition: waiting on the reporter is left out, as only asking
+// them a question (internal/intake's RequestInfo) moves a case there.
 func NextStates(from string) []string {
-	return slices.Clone(transitions[from])
+	out := slices.Clone(transitions[from])
+	return slices.DeleteFunc(out, func(s string) bool { return s == StateNeedsInfo })
 }
 
 // CanTransition reports whether from → to is a legal move.

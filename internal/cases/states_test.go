@@ -7,6 +7,8 @@ import "testing"
 func TestTransitions(t *testing.T) {
 	legal := map[[2]string]bool{
 		{StateNew, StateAcknowledged}: true, {StateNew, StateTriage}: true, {StateNew, StateRejected}: true,
+		{StateNew, StateNeedsInfo}: true, {StateAcknowledged, StateNeedsInfo}: true, {StateTriage, StateNeedsInfo}: true,
+		{StateNeedsInfo, StateTriage}: true, {StateNeedsInfo, StateRejected}: true,
 		{StateAcknowledged, StateTriage}: true, {StateAcknowledged, StateRejected}: true,
 		{StateTriage, StateAccepted}: true, {StateTriage, StateRejected}: true,
 		{StateAccepted, StateFixing}: true, {StateAccepted, StateRejected}: true,

@@ -44,7 +44,7 @@ func (s *Service) MarkSpam(ctx context.Context, actor *authz.Actor, key string, 
 	var c *store.Case
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		c, err = s.Cases.MoveIn(ctx, tx, actor, key, cases.Transition{To: cases.StateRejected, Resolution: "spam", Reason: SpamReason})
+		c, err = s.Cases.MoveIn(ctx, tx, actor, key, cases.Transition{To: cases.StateRejected, Resolution: cases.ResolutionSpam, Reason: SpamReason, Outcome: true})
 		if err != nil {
 			return err
 		}

@@ -150,8 +150,19 @@ func (s *Service) Reply(ctx context.Context, actor *authz.Actor, c *store.Case, 
 		if fromReporter {
 			from = "reporter"
 		}
-		return s.Cases.Record(ctx, tx, actor, "report.message", c, "report_message", strconv.FormatInt(m.ID, 10), nil,
-			map[string]any{"from": from, "body": body, "attachments": len(checked)})
+		if err := s.Cases.Record(ctx, tx, actor, "report.message", c, "report_message", strconv.FormatInt(m.ID, 10), nil,
+			map[string]any{"from": from, "body": body, "attachments": len(checked)}); err != nil {
+			return err
+		}
+		if !fromReporter {
+			return nil
+		}
+		cur, err := tx.CaseByKey(ctx, c.Key, true)
+		if err != nil {
+			return err
+		}
+		_, err = s.resumeOnAnswer(ctx, tx, cur)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -84,6 +84,10 @@ type SecurityPolicy struct {
 	PrivateDetails string `json:"private_details"`
 	// Credit is CreditByName or CreditAnonymous.
 	Credit string `json:"credit"`
+	// CreditDuplicates credits the reporter of a duplicate on the
+	// original case too, as projects that thank every independent finder
+	// do; false credits the first report only, as most bounty programmes.
+	CreditDuplicates bool `json:"credit_duplicates"`
 	// Bounty describes the reward program as a short text or an https
 	// URL; empty means no bounty.
 	Bounty string `json:"bounty"`
@@ -105,6 +109,7 @@ func DefaultSecurityPolicy() SecurityPolicy {
 		Disclosure:         DisclosureCoordinated,
 		PrivateDetails:     DefaultPrivateDetails,
 		Credit:             CreditByName,
+		CreditDuplicates:   true,
 	}
 }
 

@@ -30,7 +30,7 @@ func TestSecurityPolicyValidate(t *testing.T) {
 		}, want: SecurityPolicy{
 			SecurityContacts: []string{"security@example.org", "psirt@example.org"}, ContactURLs: []string{"https://example.org/report"},
 			ReportChannels: []string{"web", "email"}, PreferredLanguages: []string{"en", "zh-Hant-TW", "de-CH"},
-			Disclosure: DisclosureCoordinated, PrivateDetails: DefaultPrivateDetails, Credit: CreditByName,
+			Disclosure: DisclosureCoordinated, PrivateDetails: DefaultPrivateDetails, Credit: CreditByName, CreditDuplicates: true,
 			Bounty: "Up to 500 EUR", AcknowledgmentsURL: "https://example.org/thanks",
 		}},
 		{name: "nil lists become empty", edit: func(p *SecurityPolicy) { p.SecurityContacts, p.ContactURLs = nil, nil },
@@ -51,7 +51,7 @@ func TestSecurityPolicyValidate(t *testing.T) {
 			p.ReportChannels = []string{"api"}
 			p.ContactURLs = []string{"https://example.org/report"}
 		}, want: SecurityPolicy{ContactURLs: []string{"https://example.org/report"}, SecurityContacts: []string{}, ReportChannels: []string{"api"},
-			PreferredLanguages: []string{"en"}, Disclosure: DisclosureCoordinated, PrivateDetails: DefaultPrivateDetails, Credit: CreditByName}},
+			PreferredLanguages: []string{"en"}, Disclosure: DisclosureCoordinated, PrivateDetails: DefaultPrivateDetails, Credit: CreditByName, CreditDuplicates: true}},
 		{name: "no language", edit: func(p *SecurityPolicy) { p.PreferredLanguages = nil }, wantField: "preferred_languages"},
 		{name: "bad language", edit: func(p *SecurityPolicy) { p.PreferredLanguages = []string{"english"} }, wantField: "preferred_languages"},
 		{name: "private-use language", edit: func(p *SecurityPolicy) { p.PreferredLanguages = []string{"x-klingon"} }, wantField: "preferred_languages"},

@@ -34,8 +34,19 @@ type Settings struct {
 	// AutoAcknowledge acknowledges every new report on receipt with the
 	// acknowledgement template, in the report's own transaction.
 	AutoAcknowledge bool `json:"auto_acknowledge"`
+	// NeedsInfoDays is how long a case waits on the reporter's answer to
+	// the team's question before it closes itself.
+	NeedsInfoDays int `json:"needs_info_days"`
+	// PublicBugURL is where the project takes ordinary, public bug
+	// reports (e.g. https://github.com/acme/widget/issues); a report that
+	// is not a security issue is sent there. Empty: the project has none.
+	PublicBugURL string `json:"public_bug_url"`
 	SecurityPolicy
 }
+
+// DefaultNeedsInfoDays is how long a case waits on its reporter unless
+// the project says otherwise: a month, as most programmes give.
+const DefaultNeedsInfoDays = 30
 
 // DefaultSettings returns the settings a new project starts with.
 func DefaultSettings() Settings {
@@ -47,6 +58,7 @@ func DefaultSettings() Settings {
 		DefaultEmbargoDays:      90,
 		MaxEmbargoDays:          90,
 		ReminderDaysBefore:      2,
+		NeedsInfoDays:           DefaultNeedsInfoDays,
 		SecurityPolicy:          DefaultSecurityPolicy(),
 	}
 }
@@ -85,6 +97,16 @@ func (s *Settings) Validate() error {
 	}
 	if s.ReminderDaysBefore < 0 || s.ReminderDaysBefore > 30 {
 		return validation.Errorf("reminder_days_before", "must be between 0 and 30")
+	}
+	if s.NeedsInfoDays < 1 || s.NeedsInfoDays > 180 {
+		return validation.Errorf("needs_info_days", "must be between 1 and 180")
+	}
+	if s.PublicBugURL != "" {
+		v, err := HTTPSURL("public_bug_url", s.PublicBugURL)
+		if err != nil {
+			return err
+		}
+		s.PublicBugURL = v
 	}
 	if s.AdvisoryPrefix != "" && !prefixPattern.MatchString(s.AdvisoryPrefix) {
 		return validation.Errorf("advisory_prefix", "must be 2 to 16 capital letters or digits, starting with a letter")

@@ -93,6 +93,7 @@ var backupTables = []backupTable{
 	{"case_plans", "case_id", restoreInto},
 	{"project_labels", "id", restoreInto},
 	{"case_labels", "case_id, label_id", restoreInto},
+	{"case_links", "id", restoreInto},
 	{"saved_views", "id", restoreInto},
 	{"reports", "case_id", restoreInto},
 	{"report_messages", "id", restoreInto},

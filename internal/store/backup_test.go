@@ -290,6 +290,19 @@ func populate(t *testing.T, s *store.Store) {
 			Query: "label=tls&state=open", CreatedAt: now}); err != nil {
 			return err
 		}
+		// A duplicate with its credit kept, by someone on record, and a
+		// related link by nobody; c2 waits on its reporter.
+		for _, l := range []*store.CaseLink{
+			{CaseID: c2.ID, OtherID: c1.ID, Kind: store.LinkDuplicateOf, CreditKept: true, CreatedBy: ann.ID, CreatedAt: now},
+			{CaseID: c1.ID, OtherID: c2.ID, Kind: store.LinkRelated, CreatedAt: hugeInt},
+		} {
+			if err := tx.CreateCaseLink(ctx, l); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetCaseWaitingUntil(ctx, c2.ID, hugeInt); err != nil {
+			return err
+		}
 		// A report with a revoked link and one with a live one, a thread
 		// message, and attachments whose bytes are not text.
 		for i, r := range []*store.Report{

@@ -38,6 +38,9 @@ type Case struct {
 	// NextDueAt is the earliest due time of the case's open deadlines, 0
 	// when it has none.
 	NextDueAt int64
+	// WaitingUntil is when a case waiting on its reporter closes itself;
+	// 0 while it waits on nobody. SetCaseWaitingUntil writes it.
+	WaitingUntil int64
 }
 
 // Milestones are the moments a case first reached each stage of its
@@ -59,14 +62,14 @@ type Milestones struct {
 
 const caseColumns = `c.id, c.project_id, p.slug, c.number, c.case_key, c.title, c.description, c.severity, c.component,
 	c.state, c.resolution, c.priority, c.coordinator_id, c.created_by, c.created_at, c.updated_at,
-	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at, c.next_due_at`
+	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at, c.next_due_at, c.waiting_until`
 
 func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
 	var coord, by, next sql.NullInt64
 	if err := row.Scan(&c.ID, &c.ProjectID, &c.ProjectSlug, &c.Number, &c.Key, &c.Title, &c.Description, &c.Severity,
 		&c.Component, &c.State, &c.Resolution, &c.Priority, &coord, &by, &c.CreatedAt, &c.UpdatedAt,
-		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt, &next); err != nil {
+		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt, &next, &c.WaitingUntil); err != nil {
 		return nil, err
 	}
 	c.CoordinatorID, c.CreatedBy, c.NextDueAt = nullTime(coord), nullTime(by), nullTime(next)
@@ -105,6 +108,39 @@ func (t *Tx) UpdateCase(ctx context.Context, c *Case) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// SetCaseWaitingUntil stores when case caseID, waiting on its reporter,
+// closes itself (0: it waits on nobody).
+func (t *Tx) SetCaseWaitingUntil(ctx context.Context, caseID, until int64) error {
+	res, err := t.exec(ctx, `UPDATE cases SET waiting_until = $2 WHERE id = $1`, caseID, until)
+	if err != nil {
+		return fmt.Errorf("store: unable to update case waiting time: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// CasesWaitingUntil returns the keys of up to limit cases whose waiting
+// time ran out at now, soonest first.
+func (t *Tx) CasesWaitingUntil(ctx context.Context, now int64, limit int) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT case_key FROM cases WHERE waiting_until <> 0 AND waiting_until <= $1
+		ORDER BY waiting_until, id LIMIT $2`, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list waiting cases: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: unable to list waiting cases: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
 }
 
 // SetCasePriority stores a case's current priority.

@@ -119,7 +119,7 @@ func (h *web) showCaseList(w http.ResponseWriter, r *router.Request, q url.Value
 	d := caseListData{
 		State: fl.state, Severity: fl.severity, Priority: fl.priority, Assignee: fl.assignee,
 		Component: fl.component, Label: fl.label, Query: fl.query, IncludeSpam: fl.includeSpam,
-		States: cases.States, Severities: cases.Severities, Priorities: triage.Priorities, Resolutions: cases.Resolutions,
+		States: cases.States, Severities: cases.Severities, Priorities: triage.Priorities, Resolutions: cases.ManualResolutions,
 		CanCreate: can(r, authz.ActionCaseCreate), NewCaseURL: "/projects/" + r.Project.Slug + "/cases/new",
 		CanBulk: authz.Can(r.Actor, authz.ActionCaseEdit, authz.Resource{Kind: authz.KindCase, ProjectID: r.Project.ID,
 			RequireMFA: r.Project.RequireMFA, Archived: r.Project.ArchivedAt != 0}) == nil,

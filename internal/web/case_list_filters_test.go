@@ -30,6 +30,7 @@ func TestQueue(t *testing.T) {
 			admin.post("/projects/acme/cases/new", c).want(http.StatusSeeOther)
 		}
 		admin.post("/projects/other/cases/new", url.Values{"title": {"Elsewhere"}}).want(http.StatusSeeOther)
+		admin.post("/cases/ACME-3/triage", triageForm()).want(http.StatusSeeOther)
 		for _, to := range []string{"triage", "accepted"} {
 			admin.post("/cases/ACME-3/transition", url.Values{"to": {to}}).want(http.StatusSeeOther)
 		}

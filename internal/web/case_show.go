@@ -140,7 +140,7 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		names[m.UserID] = displayName(m.Name, m.Email)
 	}
 	sd := caseShowData{
-		Case: c, Resolutions: cases.Resolutions, Severities: cases.Severities,
+		Case: c, Resolutions: cases.ManualResolutions, Severities: cases.Severities,
 		CanEdit: can(r, authz.ActionCaseEdit), CanTransition: can(r, authz.ActionCaseTransition),
 		CanNote: can(r, authz.ActionNoteCreate),
 		Edit: url.Values{"title": {c.Title}, "description": {c.Description}, "severity": {c.Severity},

@@ -32,7 +32,8 @@ type settingsData struct {
 
 // settingsFields are the form's inputs, for placing error messages.
 var settingsFields = []string{"name", "description", "require_mfa", "time_zone", "acknowledge_business_days",
-	"auto_acknowledge", "assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix", "reminder_days_before"}
+	"auto_acknowledge", "assessment_days", "fix_target_days", "default_embargo_days", "max_embargo_days", "advisory_prefix", "reminder_days_before",
+	"needs_info_days", "public_bug_url"}
 
 // settingsPage starts the settings page for r's project, showing form f.
 func (h *web) settingsPage(r *router.Request, f url.Values) *page {
@@ -70,6 +71,8 @@ func (h *web) projectSettingsForm(w http.ResponseWriter, r *router.Request) {
 	f.Set("max_embargo_days", strconv.Itoa(s.MaxEmbargoDays))
 	f.Set("advisory_prefix", s.AdvisoryPrefix)
 	f.Set("reminder_days_before", strconv.Itoa(s.ReminderDaysBefore))
+	f.Set("needs_info_days", strconv.Itoa(s.NeedsInfoDays))
+	f.Set("public_bug_url", s.PublicBugURL)
 	setPolicyForm(f, s.SecurityPolicy)
 	p := h.settingsPage(r, f)
 	h.render(w, r.Request, http.StatusOK, viewProjectSetting, p)
@@ -88,7 +91,7 @@ func formInt(f url.Values, field, errField string) (int, error) {
 func readSettings(f url.Values) (projects.Settings, error) {
 	s := projects.Settings{TimeZone: strings.TrimSpace(f.Get("time_zone")), FixTargetDays: map[string]int{},
 		AdvisoryPrefix: strings.ToUpper(strings.TrimSpace(f.Get("advisory_prefix"))), SecurityPolicy: readPolicyForm(f),
-		AutoAcknowledge: f.Get("auto_acknowledge") != ""}
+		AutoAcknowledge: f.Get("auto_acknowledge") != "", PublicBugURL: strings.TrimSpace(f.Get("public_bug_url"))}
 	var err error
 	for _, field := range []struct {
 		name string
@@ -113,6 +116,12 @@ func readSettings(f url.Values) (projects.Settings, error) {
 	s.ReminderDaysBefore = projects.DefaultSettings().ReminderDaysBefore
 	if strings.TrimSpace(f.Get("reminder_days_before")) != "" {
 		if s.ReminderDaysBefore, err = formInt(f, "reminder_days_before", "reminder_days_before"); err != nil {
+			return s, err
+		}
+	}
+	s.NeedsInfoDays = projects.DefaultNeedsInfoDays
+	if strings.TrimSpace(f.Get("needs_info_days")) != "" {
+		if s.NeedsInfoDays, err = formInt(f, "needs_info_days", "needs_info_days"); err != nil {
 			return s, err
 		}
 	}

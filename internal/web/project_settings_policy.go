@@ -74,6 +74,9 @@ func setPolicyForm(f url.Values, s projects.SecurityPolicy) {
 	f.Set("disclosure", s.Disclosure)
 	f.Set("private_details", s.PrivateDetails)
 	f.Set("credit", s.Credit)
+	if s.CreditDuplicates {
+		f.Set("credit_duplicates", "1")
+	}
 	f.Set("bounty", s.Bounty)
 	f.Set("policy_intro", s.PolicyIntro)
 	f.Set("acknowledgments_url", s.AcknowledgmentsURL)
@@ -90,6 +93,7 @@ func readPolicyForm(f url.Values) projects.SecurityPolicy {
 		Disclosure:         f.Get("disclosure"),
 		PrivateDetails:     f.Get("private_details"),
 		Credit:             f.Get("credit"),
+		CreditDuplicates:   f.Get("credit_duplicates") != "",
 		Bounty:             f.Get("bounty"),
 		PolicyIntro:        f.Get("policy_intro"),
 		AcknowledgmentsURL: strings.TrimSpace(f.Get("acknowledgments_url")),

@@ -272,6 +272,8 @@ var fieldLabels = map[string]string{
 	"default_embargo_days":      "Default embargo",
 	"max_embargo_days":          "Maximum embargo",
 	"advisory_prefix":           "Advisory prefix",
+	"needs_info_days":           "Waiting on the reporter",
+	"public_bug_url":            "Public bug tracker",
 }
 
 // label returns the human name of a form field.

@@ -126,7 +126,7 @@ func TestFormErrors(t *testing.T) {
 				[]string{"Title is required.", "kept text"}},
 			{"empty note", "/cases/ACME-1/notes", url.Values{"body": {"  "}}, http.StatusUnprocessableEntity,
 				[]string{"Note is required."}},
-			{"rejection without reason", "/cases/ACME-1/transition", url.Values{"to": {"rejected"}, "resolution": {"spam"}},
+			{"rejection without reason", "/cases/ACME-1/transition", url.Values{"to": {"rejected"}, "resolution": {"wont-fix"}},
 				http.StatusUnprocessableEntity, []string{"Reason is required when rejecting a case."}},
 			{"illegal move", "/cases/ACME-1/transition", url.Values{"to": {"closed"}}, http.StatusConflict,
 				[]string{"a case cannot move from new to closed"}},
