@@ -92,3 +92,27 @@ func requireFields(ctx context.Context, tx *store.Tx, c *store.Case, to string) 
 	}
 	return validation.Errorf(need[0].Field, "%s", msg)
 }
+
+// MissingForNext returns, for each state case c may move to next, the
+// first thing its triage record lacks for that move (states it may move
+// to already are left out): what the case page shows beside the buttons.
+func (s *Service) MissingForNext(ctx context.Context, c *store.Case) (map[string]string, error) {
+	out := map[string]string{}
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		for _, to := range NextStates(c.State) {
+			need, err := MissingFor(ctx, tx, c, to)
+			if err != nil {
+				return err
+			}
+			if len(need) > 0 {
+				msg := need[0].Message
+				for _, m := range need[1:] {
+					msg += "; " + m.Message
+				}
+				out[to] = msg
+			}
+		}
+		return nil
+	})
+	return out, err
+}

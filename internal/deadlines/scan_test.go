@@ -229,7 +229,7 @@ func TestRejectedCaseCancelsItsDeadlines(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, s)
 		c := w.report(t, "Spam")
-		if _, err := w.cases.Move(ctx, w.lead, c.Key, cases.Transition{To: cases.StateRejected, Resolution: "spam", Reason: "advert"}); err != nil {
+		if _, err := w.cases.Move(ctx, w.lead, c.Key, cases.Transition{To: cases.StateRejected, Resolution: "not-applicable", Reason: "advert"}); err != nil {
 			t.Fatal(err)
 		}
 		w.clk.Advance(200 * 24 * time.Hour)

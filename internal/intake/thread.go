@@ -50,6 +50,8 @@ func StateText(state string) string {
 		return "Acknowledged: the team has seen your report."
 	case cases.StateTriage:
 		return "Being assessed: the team is checking the report."
+	case cases.StateNeedsInfo:
+		return "Waiting for your answer: the team asked you a question below."
 	case cases.StateAccepted:
 		return "Accepted: the team confirmed a vulnerability."
 	case cases.StateRejected:

@@ -87,6 +87,11 @@ type caseShowData struct {
 	ProjectLabels []string
 	// Deadlines are the promises the case is under, in due order.
 	Deadlines []deadlineView
+	// Outcomes are the report's outcomes and the case's links.
+	Outcomes *outcomesView
+	// Missing says, per state the case may move to next, what its triage
+	// record lacks first.
+	Missing map[string]string
 }
 
 // deadlineView is one deadline on the case page: the same numbers every
@@ -201,6 +206,14 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		return nil
 	}
 	sd.Deadlines = deadlineViews(d.Project, dl)
+	if sd.Outcomes, err = h.caseOutcomes(r, sd.Reporter); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	if sd.Missing, err = h.Cases.MissingForNext(r.Context(), c); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
 	if err := h.caseLabels(r, &sd); err != nil {
 		h.fail(w, r, err)
 		return nil

@@ -71,6 +71,12 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/cases/{key}/acknowledge", authz.ActionCaseTransition, h.caseAcknowledge)
 	rt.Handle("POST", "/cases/{key}/reporter-link", authz.ActionReporterLink, h.caseReporterLink)
 	rt.Handle("POST", "/cases/{key}/spam", authz.ActionCaseSpam, h.caseSpam)
+	rt.Handle("POST", "/cases/{key}/request-info", authz.ActionCaseTransition, h.caseRequestInfo)
+	rt.Handle("POST", "/cases/{key}/not-security", authz.ActionCaseTransition, h.caseNotSecurity)
+	rt.Handle("POST", "/cases/{key}/duplicate", authz.ActionCaseTransition, h.caseDuplicate)
+	rt.Handle("POST", "/cases/{key}/split", authz.ActionCaseEdit, h.caseSplit)
+	rt.Handle("POST", "/cases/{key}/links", authz.ActionCaseEdit, h.caseLinkAdd)
+	rt.Handle("POST", "/cases/{key}/links/remove", authz.ActionCaseEdit, h.caseLinkRemove)
 	rt.Handle("GET", "/cases/{key}/attachments/{id}", authz.ActionCaseView, h.caseAttachment)
 
 	rt.Handle("GET", "/p/{slug}/report", authz.ActionProjectPublic, h.reportForm)
