@@ -306,7 +306,10 @@ func (s *Service) Submit(ctx context.Context, p *store.Project, rep Report) (*Re
 		"attachments": len(files), "contact_given": r.ContactEmail != "" || r.ContactName != "",
 		"ack_due_at": r.AckDueAt}
 	var acked *store.Case
-	c, err := s.Cases.CreateWith(ctx, reporterActor, p, in, "report.create", extra, func(tx *store.Tx, c *store.Case) error {
+	// Reports arrive in bursts from many clients at once: they share
+	// commits on SQLite, each still whole or not at all, and the receipt
+	// goes out only after the commit.
+	c, err := s.Cases.CreateWith(store.WithGroupCommit(ctx), reporterActor, p, in, "report.create", extra, func(tx *store.Tx, c *store.Case) error {
 		r.CaseID = c.ID
 		if err := tx.CreateReport(ctx, r); err != nil {
 			return err

@@ -511,7 +511,7 @@ func (t *Tx) newTableLoader(ctx context.Context, bt backupTable, columns []strin
 		quoted[i] = quoteIdent(c) // checked against the database's own columns above
 		params[i] = "$" + strconv.Itoa(i+1)
 	}
-	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO `+quoteIdent(bt.name)+` (`+strings.Join(quoted, ", ")+`) VALUES (`+strings.Join(params, ", ")+`)`)
+	stmt, err := t.q.PrepareContext(ctx, `INSERT INTO `+quoteIdent(bt.name)+` (`+strings.Join(quoted, ", ")+`) VALUES (`+strings.Join(params, ", ")+`)`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to restore %s: %w", bt.name, err)
 	}

@@ -44,6 +44,7 @@ type Store struct {
 	engine Engine
 	writer *sql.DB
 	reader *sql.DB
+	sqliteWriter
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL database.
@@ -106,6 +107,7 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Close releases every connection.
 func (s *Store) Close() error {
+	s.closeWriter()
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		if rerr := s.reader.Close(); err == nil {
@@ -122,8 +124,17 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Tx is one database transaction. Its methods are the queries.
 type Tx struct {
-	tx     *sql.Tx
+	q      querier // a *sql.Tx, or SQLite's writer connection inside BEGIN … COMMIT
 	engine Engine
+	stmts  *stmtCache // SQLite's writer: its prepared statements; nil elsewhere
+}
+
+// querier is what a transaction runs its statements on.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // Engine reports which engine this transaction runs on.
@@ -142,9 +153,21 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 
 // Write runs fn in a read-write transaction and commits it if fn returns
 // nil. Everything fn writes, including audit events, commits or rolls back
-// together.
+// together. On SQLite, a ctx marked WithGroupCommit lets the write share
+// its transaction and commit with concurrent ones (see writeGrouped).
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
-	return s.run(ctx, s.writer, nil, fn)
+	if s.engine != SQLite {
+		return s.run(ctx, s.writer, nil, fn)
+	}
+	if ctx.Value(groupCommitKey{}) != nil {
+		return s.writeGrouped(ctx, fn)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.writeBatch([]*writeRequest{{ctx: ctx, fn: fn}})[0]
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
@@ -152,7 +175,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err != nil {
 		return fmt.Errorf("store: unable to begin transaction: %w", err)
 	}
-	if err := fn(&Tx{tx: sqlTx, engine: s.engine}); err != nil {
+	if err := call(fn, &Tx{q: sqlTx, engine: s.engine}); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -163,15 +186,48 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, query, args...)
+	ctx = t.stmtContext(ctx)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.q.ExecContext(ctx, query, args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, query, args...)
+	ctx = t.stmtContext(ctx)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.q.QueryContext(ctx, query, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, query, args...)
+	ctx = t.stmtContext(ctx)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.q.QueryRowContext(ctx, query, args...)
+}
+
+// stmtContext is the context a statement runs under. SQLite write
+// transactions run their statements uncancelled: a cancelled statement
+// interrupts SQLite, which then rolls the whole transaction back while the
+// code that began it carries on outside any transaction. Such a
+// transaction is short; the caller's context is checked before it begins.
+func (t *Tx) stmtContext(ctx context.Context) context.Context {
+	if t.stmts != nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+// prepared returns query's cached statement, or nil to run the query text
+// as it is.
+func (t *Tx) prepared(ctx context.Context, query string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	return t.stmts.get(ctx, query)
 }
 
 // forUpdate is the row-lock clause: PostgreSQL needs it to serialise
