@@ -24,14 +24,5 @@ func (a *api) caseAcknowledge(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	c, err := a.Intake.Acknowledge(r.Context(), r.Actor, r.Project, r.Case.Key, req.Message)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out, err := a.caseOne(r, c)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	a.answerCase(w, r, c, err, http.StatusOK)
 }

@@ -45,6 +45,12 @@ func linkOut(l *store.LinkedCase) caseLinkJSON {
 // caseLinkList answers GET /cases/{key}/links with the links to cases
 // the caller may see.
 func (a *api) caseLinkList(w http.ResponseWriter, r *router.Request) {
+	a.writeLinks(w, r, http.StatusOK)
+}
+
+// writeLinks answers with status and the links of r's case that the
+// caller may see.
+func (a *api) writeLinks(w http.ResponseWriter, r *router.Request, status int) {
 	links, err := a.Cases.Links(r.Context(), r.Actor, r.Case)
 	if err != nil {
 		a.fail(w, r, err)
@@ -54,7 +60,7 @@ func (a *api) caseLinkList(w http.ResponseWriter, r *router.Request) {
 	for _, l := range links {
 		out = append(out, linkOut(l))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"links": out})
+	writeJSON(w, status, map[string]any{"links": out})
 }
 
 type caseLinkRequest struct {
@@ -73,16 +79,7 @@ func (a *api) caseLinkCreate(w http.ResponseWriter, r *router.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	links, err := a.Cases.Links(r.Context(), r.Actor, r.Case)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := make([]caseLinkJSON, 0, len(links))
-	for _, l := range links {
-		out = append(out, linkOut(l))
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
+	a.writeLinks(w, r, http.StatusCreated)
 }
 
 // caseLinkDelete answers DELETE /cases/{key}/links/{id} with 204.

@@ -42,7 +42,7 @@ func (a *api) caseNotSecurity(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	c, err := a.Intake.NotSecurity(r.Context(), r.Actor, r.Project, r.Case.Key, req.Message)
-	if err != nil {
+	if err != nil { // not answerCase: the answer wraps the case with the link
 		a.fail(w, r, err)
 		return
 	}

@@ -26,14 +26,5 @@ func (a *api) caseSpam(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	c, err := a.Intake.MarkSpam(r.Context(), r.Actor, r.Case.Key, intake.Spam{BlockAddress: req.BlockAddress, BlockKey: req.BlockKey})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out, err := a.caseOne(r, c)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	a.answerCase(w, r, c, err, http.StatusOK)
 }

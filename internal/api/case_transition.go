@@ -25,14 +25,5 @@ func (a *api) caseTransition(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	c, err := a.Cases.Move(r.Context(), r.Actor, r.Case.Key, cases.Transition{To: req.To, Reason: req.Reason, Resolution: req.Resolution})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out, err := a.caseOne(r, c)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	a.answerCase(w, r, c, err, http.StatusOK)
 }
