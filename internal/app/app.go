@@ -67,6 +67,12 @@ type App struct {
 	// Routers are the UI's and the API's guarded routes, for inspection.
 	Routers []*router.Router
 	Handler http.Handler
+	// MetricsHandler serves Prometheus metrics on the separate listener
+	// that Config.MetricsAddr turns on; the main Handler never does.
+	MetricsHandler http.Handler
+	// MetricsListenAddr is the metrics listener's bound address once
+	// Serve has called its ready function, or "" when it has none.
+	MetricsListenAddr string
 }
 
 // New opens and migrates the store and builds the services and handler.
@@ -154,10 +160,7 @@ func (a *App) routes() http.Handler {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	metricsHandler := metrics.handler()
-	ops.Handle("GET", "/metrics", authz.ActionPublic, func(w http.ResponseWriter, r *router.Request) {
-		metricsHandler.ServeHTTP(w, r.Request)
-	})
+	a.MetricsHandler = metricsEndpoint(metrics.handler(), a.Config.MetricsToken)
 	a.Routers = append(a.Routers, ops)
 	// Paths no route matches get the UI's styled 404 (the API answers its
 	// own prefix in JSON).
@@ -212,19 +215,23 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
-	}
+	srv := a.newServer(a.Handler)
 	a.Log.Info("embargo listening", "addr", ln.Addr().String(), "base_url", a.Config.EffectiveBaseURL(),
 		"engine", a.Store.Engine(), "version", Version)
+	var metricsLn net.Listener
+	if a.Config.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics on %s: %w", a.Config.MetricsAddr, err)
+		}
+		a.MetricsListenAddr = metricsLn.Addr().String()
+		a.Log.Info("metrics listening", "addr", a.MetricsListenAddr, "token_required", a.Config.MetricsToken != "")
+	}
 	if err := a.announceSetup(ctx); err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
 	if ready != nil {
@@ -232,6 +239,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if metricsLn != nil {
+		metricsSrv := a.newServer(a.MetricsHandler)
+		go metricsSrv.Serve(metricsLn)
+		// Metrics hold no request in flight worth waiting for.
+		defer metricsSrv.Close()
+	}
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); a.Jobs.Run(jobsCtx, jobsTick) }()
@@ -251,6 +264,20 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+// newServer is an HTTP server for h with the timeouts every listener
+// needs against slow or idle clients.
+func (a *App) newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
 }
 
 // announceSetup prints the one-time first-admin link when no user exists.

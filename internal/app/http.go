@@ -3,6 +3,7 @@
 package app
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"log/slog"
@@ -56,6 +57,33 @@ func newMetrics() *metrics {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// metricsEndpoint serves metrics at GET /metrics alone. With a token set,
+// it answers 401 to any request without "Authorization: Bearer TOKEN",
+// compared in constant time; the figures (requests per route, process
+// details) are for the operator's scraper, not for the public.
+func metricsEndpoint(metrics http.Handler, token string) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if r.URL.Path != "/metrics" {
+			http.Error(w, "Not found: metrics are served at /metrics.", http.StatusNotFound)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
+			return
+		}
+		if token != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="embargo metrics"`)
+			http.Error(w, "Unauthorized: send the metrics token as Authorization: Bearer TOKEN.", http.StatusUnauthorized)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
 }
 
 type statusWriter struct {

@@ -87,6 +87,12 @@ type Config struct {
 	// ReportRatePerProject is how many reports one project accepts per
 	// hour from all senders together; always positive.
 	ReportRatePerProject int
+	// MetricsAddr is the host:port of the separate Prometheus metrics
+	// listener, or "" for none: the main listener never serves metrics.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token the metrics listener
+	// requires.
+	MetricsToken string
 }
 
 // flagValue is the flag.Value for an option. It keeps the raw string so

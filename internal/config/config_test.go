@@ -128,8 +128,10 @@ func TestLoadAllSettings(t *testing.T) {
 		"-shutdown-timeout", "1m30s",
 		"-report-rate-per-address", "5",
 		"-report-rate-per-project", "1000",
+		"-metrics-addr", "127.0.0.1:9090",
 	}
-	c, err := Load(parsed(t, args), envFunc(map[string]string{"EMBARGO_SECRET_KEY": testKey}))
+	tokenFile := writeFile(t, "metrics-token", "scrape-0123456789abcdef\n")
+	c, err := Load(parsed(t, args), envFunc(map[string]string{"EMBARGO_SECRET_KEY": testKey, "EMBARGO_METRICS_TOKEN_FILE": tokenFile}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -146,6 +148,8 @@ func TestLoadAllSettings(t *testing.T) {
 
 		ReportRatePerAddress: 5,
 		ReportRatePerProject: 1000,
+		MetricsAddr:          "127.0.0.1:9090",
+		MetricsToken:         "scrape-0123456789abcdef",
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -185,6 +189,9 @@ func TestLoadValidation(t *testing.T) {
 		{"address rate zero", nil, map[string]string{"EMBARGO_REPORT_RATE_PER_ADDRESS": "0"}, "must be positive"},
 		{"project rate negative", []string{"-report-rate-per-project", "-5"}, nil, `config: flag -report-rate-per-project: invalid number "-5": must be positive`},
 		{"project rate fraction", nil, map[string]string{"EMBARGO_REPORT_RATE_PER_PROJECT": "1.5"}, `invalid number "1.5"`},
+		{"metrics addr without port", []string{"-metrics-addr", "localhost"}, nil, `config: flag -metrics-addr: invalid address "localhost"`},
+		{"metrics token short", nil, map[string]string{"EMBARGO_METRICS_TOKEN": "abc"}, "config: EMBARGO_METRICS_TOKEN: metrics token must be at least 16 characters"},
+		{"metrics token with space", nil, map[string]string{"EMBARGO_METRICS_TOKEN": "abcdefgh ijklmnopq"}, "must not contain spaces"},
 		{"secret key short", nil, map[string]string{"EMBARGO_SECRET_KEY": "hunter2"}, "config: EMBARGO_SECRET_KEY: secret key is 7 characters, want at least 32"},
 	}
 	for _, tt := range tests {
@@ -481,6 +488,8 @@ func TestDump(t *testing.T) {
 
 		ReportRatePerAddress: 10,
 		ReportRatePerProject: 60,
+		MetricsAddr:          "127.0.0.1:9090",
+		MetricsToken:         "scrape-0123456789abcdef",
 	}
 	want := []string{
 		"EMBARGO_CONFIG=/etc/embargo.conf",
@@ -495,6 +504,8 @@ func TestDump(t *testing.T) {
 		"EMBARGO_SHUTDOWN_TIMEOUT=15s",
 		"EMBARGO_REPORT_RATE_PER_ADDRESS=10",
 		"EMBARGO_REPORT_RATE_PER_PROJECT=60",
+		"EMBARGO_METRICS_ADDR=127.0.0.1:9090",
+		"EMBARGO_METRICS_TOKEN=********",
 	}
 	if diff := cmp.Diff(want, c.Dump()); diff != "" {
 		t.Errorf("Dump() mismatch (-want +got):\n%s", diff)

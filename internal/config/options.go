@@ -30,6 +30,9 @@ const (
 
 	KeyReportRatePerAddress = "report-rate-per-address"
 	KeyReportRatePerProject = "report-rate-per-project"
+
+	KeyMetricsAddr  = "metrics-addr"
+	KeyMetricsToken = "metrics-token"
 )
 
 // envPrefix namespaces every environment variable, so that Embargo never
@@ -195,6 +198,26 @@ var options = []Option{
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.ReportRatePerProject) },
 	},
+	{
+		Key:   KeyMetricsAddr,
+		Usage: "serve Prometheus metrics on this separate host:port; empty (the default) serves none",
+		Validate: func(v string) error {
+			if v == "" {
+				return nil
+			}
+			return validateAddr(v)
+		},
+		set: func(c *Config, v string) { c.MetricsAddr = v },
+		get: func(c *Config) string { return c.MetricsAddr },
+	},
+	{
+		Key:      KeyMetricsToken,
+		Usage:    "file holding the bearer token the metrics listener requires (at least 16 characters); unset, it requires none",
+		Secret:   true,
+		Validate: validateMetricsToken,
+		set:      func(c *Config, v string) { c.MetricsToken = v },
+		get:      func(c *Config) string { return c.MetricsToken },
+	},
 }
 
 // byKey and byEnv index the table; init derives Env and Flag so the
@@ -233,6 +256,25 @@ func validateAddr(v string) error {
 	}
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		return fmt.Errorf("invalid address %q: port must be a number from 0 to 65535", v)
+	}
+	return nil
+}
+
+// minMetricsTokenLen keeps a scraper's token out of reach of guessing
+// while still accepting the 16-byte hex or base64 tokens tools generate.
+const minMetricsTokenLen = 16
+
+func validateMetricsToken(v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) < minMetricsTokenLen {
+		return fmt.Errorf("metrics token must be at least %d characters", minMetricsTokenLen)
+	}
+	for _, r := range v {
+		if r <= ' ' || r == 0x7f {
+			return errors.New("metrics token must not contain spaces or control characters")
+		}
 	}
 	return nil
 }
