@@ -113,6 +113,7 @@ func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock
 	a.Projects = &projects.Service{Store: s, Clock: clk}
 	a.Cases = &cases.Service{Store: s, Clock: clk}
 	a.Secrets = &secrets.Lazy{SecretKey: cfg.SecretKey, DataDir: cfg.DataDir, Shared: s.Engine() == store.Postgres, Log: log}
+	a.Accounts.DeviceSealer = a.Secrets.Sealer
 	a.Keys = &pgp.Keys{Store: s, Clock: clk, Sealer: a.Secrets.Sealer, BaseURL: cfg.EffectiveBaseURL()}
 	a.Intake = &intake.Service{Store: s, Clock: clk, Cases: a.Cases, Decrypter: a.Keys, BaseURL: cfg.EffectiveBaseURL()}
 	a.Mail = &mail.Outbox{Store: s, Clock: clk, Dir: filepath.Join(cfg.DataDir, mail.DirName),

@@ -11,6 +11,7 @@ import (
 
 	"embargo/internal/audit"
 	"embargo/internal/clock"
+	"embargo/internal/secrets"
 	"embargo/internal/store"
 	"embargo/internal/validation"
 )
@@ -39,16 +40,23 @@ var (
 
 // Accounts manages users, sign-in, sessions, second factors and API tokens.
 type Accounts struct {
-	Store   *store.Store
-	Clock   clock.Clock
-	limiter *Limiter // per email and per second-factor user
-	ipLimit *Limiter // per client address: looser, as a team may share one
+	Store *store.Store
+	Clock clock.Clock
+	// DeviceSealer seals device cookies (see devices.go); nil uses a key
+	// of this process's own, which a restart forgets.
+	DeviceSealer func() (*secrets.Sealer, error)
+	ephemeralSealer
+
+	limiter     *Limiter // per email from untrusted browsers, and per second-factor user
+	deviceLimit *Limiter // per device cookie: a trusted browser's own failures
+	ipLimit     *Limiter // per client address: looser, as a team may share one
 }
 
-// NewAccounts returns an Accounts with its sign-in rate limiter.
+// NewAccounts returns an Accounts with its sign-in rate limiters.
 func NewAccounts(s *store.Store, c clock.Clock) *Accounts {
 	return &Accounts{Store: s, Clock: c, limiter: NewLimiter(loginPerEmail, loginWindow, c.Now),
-		ipLimit: NewLimiter(loginPerIP, loginWindow, c.Now)}
+		deviceLimit: NewLimiter(loginPerEmail, loginWindow, c.Now),
+		ipLimit:     NewLimiter(loginPerIP, loginWindow, c.Now)}
 }
 
 func (a *Accounts) now() int64 { return clock.Millis(a.Clock.Now()) }
@@ -189,61 +197,147 @@ func (a *Accounts) CompleteSetup(ctx context.Context, secret string, n NewUser) 
 	return u, nil
 }
 
-// Login checks a password and opens a session. It returns the session
-// secret for the cookie and whether a second factor is still owed. Unknown
-// emails cost the same time as known ones, and both fail with
-// ErrBadCredentials, so sign-in does not reveal who has an account.
+// Login checks a password and opens a session, for a browser without a
+// device cookie. See SignIn.
 func (a *Accounts) Login(ctx context.Context, email, password, remoteAddr, userAgent string) (secret string, mfaPending bool, err error) {
-	email = store.NormalizeEmail(email)
-	if len(email) > 254 || len(password) > 1024 {
-		return "", false, ErrBadCredentials
+	res, err := a.SignIn(ctx, SignInAttempt{Email: email, Password: password, RemoteAddr: remoteAddr, UserAgent: userAgent})
+	return res.Session, res.MFAPending, err
+}
+
+// SignInAttempt is one try at the password step.
+type SignInAttempt struct {
+	Email, Password       string
+	RemoteAddr, UserAgent string
+	// Device is the browser's device cookie, or "".
+	Device string
+}
+
+// SignInResult is a successful password step.
+type SignInResult struct {
+	// Session is the session secret for the cookie.
+	Session string
+	// MFAPending says a second factor is still owed.
+	MFAPending bool
+	// Device is the device cookie to set: a fresh one on every success.
+	Device string
+	// Failures is the number of failed sign-ins to this account since
+	// its last complete sign-in, and LastFailure the newest one's time,
+	// to show the member once signed in; zero while a second factor is
+	// owed (VerifySecondFactor reports them then).
+	Failures    int
+	LastFailure time.Time
+}
+
+// SignIn checks a password and opens a session. Unknown emails cost the
+// same time as known ones, and both fail with ErrBadCredentials, so
+// sign-in does not reveal who has an account.
+//
+// Attempts are limited per client address, and then either per device,
+// when the browser holds a device cookie for this account from an earlier
+// success, or per account for all other browsers together: a stranger
+// guessing a member's password exhausts only the untrusted browsers'
+// share, and the member signs in from their own browser all the same.
+func (a *Accounts) SignIn(ctx context.Context, at SignInAttempt) (SignInResult, error) {
+	var res SignInResult
+	email := store.NormalizeEmail(at.Email)
+	if len(email) > 254 || len(at.Password) > 1024 {
+		return res, ErrBadCredentials
 	}
+	remoteAddr := at.RemoteAddr
 	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
 		remoteAddr = host // the port changes with every connection
 	}
-	if !a.limiter.Allow("email:"+email) || !a.ipLimit.Allow("ip:"+remoteAddr) {
-		return "", false, ErrRateLimited
+	if !a.ipLimit.Allow("ip:" + remoteAddr) {
+		return res, ErrRateLimited
 	}
+	now := a.Clock.Now()
 	var u *store.User
-	err = a.Store.Read(ctx, func(tx *store.Tx) error {
+	err := a.Store.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		u, err = tx.UserByEmail(ctx, email)
 		return err
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		DummyVerify(password)
-		return "", false, ErrBadCredentials
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return res, err
 	}
-	if err != nil {
-		return "", false, err
+	limitKey := "email:" + email
+	limit := a.limiter
+	if d := a.openDevice(at.Device, now); d != nil && u != nil && d.userID == u.ID {
+		limitKey, limit = "device:"+d.nonce, a.deviceLimit
 	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
+	if !limit.Allow(limitKey) {
+		if u != nil && !u.Disabled {
+			// The member is told of refused guesses too.
+			if err := a.recordFailure(ctx, u.ID, now); err != nil {
+				return res, err
+			}
+		}
+		return res, ErrRateLimited
+	}
+	if u == nil {
+		DummyVerify(at.Password)
+		return res, ErrBadCredentials
+	}
+	ok, err := VerifyPassword(u.PasswordHash, at.Password)
 	if err != nil || !ok || u.Disabled {
-		return "", false, ErrBadCredentials
+		if !u.Disabled {
+			if err := a.recordFailure(ctx, u.ID, now); err != nil {
+				return res, err
+			}
+		}
+		return res, ErrBadCredentials
 	}
-	a.limiter.Reset("email:" + email)
-	secret, err = NewSecret("")
-	if err != nil {
-		return "", false, err
+	limit.Reset(limitKey)
+	if res.Device, err = a.issueDevice(u.ID, now); err != nil {
+		return res, err
 	}
-	now := a.Clock.Now()
-	s := &store.Session{IDHash: HashSecret(secret), UserID: u.ID, MFAPending: u.TOTPEnabled,
+	if res.Session, err = NewSecret(""); err != nil {
+		return res, err
+	}
+	s := &store.Session{IDHash: HashSecret(res.Session), UserID: u.ID, MFAPending: u.TOTPEnabled,
 		CreatedAt: clock.Millis(now), LastSeenAt: clock.Millis(now), ExpiresAt: clock.Millis(now.Add(SessionTTL)),
-		UserAgent: truncate(userAgent, 200), RemoteAddr: truncate(remoteAddr, 64)}
+		UserAgent: truncate(at.UserAgent, 200), RemoteAddr: truncate(remoteAddr, 64)}
 	if s.MFAPending {
 		s.ExpiresAt = clock.Millis(now.Add(MFAPendingTTL))
 	}
+	res.MFAPending = s.MFAPending
 	err = a.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateSession(ctx, s); err != nil {
 			return err
+		}
+		if !s.MFAPending {
+			if err := a.takeFailures(ctx, tx, u.ID, &res); err != nil {
+				return err
+			}
 		}
 		who := &Actor{UserID: u.ID, Email: u.Email, Via: "session"}
 		return a.record(ctx, tx, who, "user.login", u.Email, nil, map[string]any{"remote_addr": s.RemoteAddr, "mfa_pending": s.MFAPending})
 	})
 	if err != nil {
-		return "", false, err
+		return SignInResult{}, err
 	}
-	return secret, s.MFAPending, nil
+	return res, nil
+}
+
+// recordFailure counts a failed sign-in to the user's account.
+func (a *Accounts) recordFailure(ctx context.Context, userID int64, now time.Time) error {
+	return a.Store.Write(ctx, func(tx *store.Tx) error {
+		return tx.RecordSignInFailure(ctx, userID, clock.Millis(now))
+	})
+}
+
+// takeFailures moves the account's count of failed sign-ins into res and
+// starts it again from zero: the member has now been told.
+func (a *Accounts) takeFailures(ctx context.Context, tx *store.Tx, userID int64, res *SignInResult) error {
+	n, last, err := tx.TakeSignInFailures(ctx, userID)
+	if err != nil {
+		return err
+	}
+	res.Failures = n
+	if n > 0 {
+		res.LastFailure = clock.FromMillis(last)
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {
@@ -256,8 +350,17 @@ func truncate(s string, n int) string {
 // VerifySecondFactor completes a sign-in whose password was accepted, with
 // a TOTP code or an unused recovery code.
 func (a *Accounts) VerifySecondFactor(ctx context.Context, secret, code string) error {
+	_, err := a.CompleteSecondFactor(ctx, secret, code)
+	return err
+}
+
+// CompleteSecondFactor is VerifySecondFactor that also reports, as SignIn
+// does for an account without one, the failed sign-ins since the last
+// complete one (only Failures and LastFailure are set).
+func (a *Accounts) CompleteSecondFactor(ctx context.Context, secret, code string) (SignInResult, error) {
+	var res SignInResult
 	if len(code) > 64 {
-		return ErrBadCode
+		return res, ErrBadCode
 	}
 	hash := HashSecret(secret)
 	var userKey string
@@ -297,13 +400,17 @@ func (a *Accounts) VerifySecondFactor(ctx context.Context, secret, code string) 
 		if err := tx.TouchSession(ctx, hash, clock.Millis(now), clock.Millis(now.Add(SessionTTL))); err != nil {
 			return err
 		}
+		if err := a.takeFailures(ctx, tx, u.ID, &res); err != nil {
+			return err
+		}
 		who := &Actor{UserID: u.ID, Email: u.Email, Via: "session"}
 		return a.record(ctx, tx, who, "user.mfa", u.Email, nil, map[string]any{"method": method})
 	})
-	if err == nil {
-		a.limiter.Reset(userKey)
+	if err != nil {
+		return SignInResult{}, err
 	}
-	return err
+	a.limiter.Reset(userKey)
+	return res, nil
 }
 
 // Logout ends a session.

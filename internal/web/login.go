@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"embargo/internal/authz"
+	"embargo/internal/clock"
 	"embargo/internal/router"
 )
 
@@ -53,8 +54,7 @@ func (h *web) loginSubmit(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
-	secret, pending, err := h.Accounts.Login(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"),
-		remoteIP(r.Request), r.UserAgent())
+	res, err := h.signIn(w, r, r.PostForm.Get("email"), r.PostForm.Get("password"))
 	if err != nil {
 		msg, ok := authz.ErrorMessage(err)
 		if !ok {
@@ -74,11 +74,47 @@ func (h *web) loginSubmit(w http.ResponseWriter, r *router.Request) {
 		h.render(w, r.Request, status, viewLogin, p)
 		return
 	}
-	if pending {
-		h.setSession(w, secret, authz.MFAPendingTTL)
+	if res.MFAPending {
+		h.setSession(w, res.Session, authz.MFAPendingTTL)
 		http.Redirect(w, r.Request, "/login/2fa?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
-	h.setSession(w, secret, authz.SessionTTL)
-	http.Redirect(w, r.Request, next, http.StatusSeeOther)
+	h.setSession(w, res.Session, authz.SessionTTL)
+	h.signedIn(w, r, res, next)
+}
+
+// signIn checks a password with the browser's device cookie, and gives the
+// browser a fresh device cookie when it succeeds, so that its later
+// attempts count against it alone (see authz.SignIn).
+func (h *web) signIn(w http.ResponseWriter, r *router.Request, email, password string) (authz.SignInResult, error) {
+	device := ""
+	if c, err := r.Cookie(authz.DeviceCookie); err == nil {
+		device = c.Value
+	}
+	res, err := h.Accounts.SignIn(r.Context(), authz.SignInAttempt{Email: email, Password: password,
+		RemoteAddr: remoteIP(r.Request), UserAgent: r.UserAgent(), Device: device})
+	if err == nil {
+		http.SetCookie(w, &http.Cookie{Name: authz.DeviceCookie, Value: res.Device, Path: "/",
+			MaxAge: int(authz.DeviceTTL.Seconds()), HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+	}
+	return res, err
+}
+
+// signedIn ends a complete sign-in: on to next, or first, when sign-ins to
+// the account failed since the member's last one, a page that says so.
+func (h *web) signedIn(w http.ResponseWriter, r *router.Request, res authz.SignInResult, next string) {
+	if res.Failures == 0 {
+		http.Redirect(w, r.Request, next, http.StatusSeeOther)
+		return
+	}
+	p := newPage(r, "Signed in")
+	p.Data = signedInData{Next: next, Failures: res.Failures, LastFailure: clock.Millis(res.LastFailure)}
+	h.render(w, r.Request, http.StatusOK, viewSignedIn, p)
+}
+
+// signedInData is the page that reports failed sign-ins.
+type signedInData struct {
+	Next        string
+	Failures    int
+	LastFailure int64 // Unix milliseconds
 }

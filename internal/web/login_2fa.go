@@ -49,11 +49,11 @@ func (h *web) login2FASubmit(w http.ResponseWriter, r *router.Request) {
 		h.signInAgain(w, r, next)
 		return
 	}
-	err := h.Accounts.VerifySecondFactor(r.Context(), secret, r.PostForm.Get("code"))
+	res, err := h.Accounts.CompleteSecondFactor(r.Context(), secret, r.PostForm.Get("code"))
 	switch {
 	case err == nil:
 		h.setSession(w, secret, authz.SessionTTL)
-		http.Redirect(w, r.Request, next, http.StatusSeeOther)
+		h.signedIn(w, r, res, next)
 	case errors.Is(err, authz.ErrNoSession):
 		h.clearSession(w)
 		h.signInAgain(w, r, next)

@@ -57,11 +57,12 @@ const (
 	viewReporterLink   view = "reporter_link"
 	viewSearch         view = "search"
 	viewMetrics        view = "metrics"
+	viewSignedIn       view = "signed_in"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
 	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
-	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics}
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn}
 
 // views holds one parsed template set per view.
 type views struct {

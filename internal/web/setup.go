@@ -51,12 +51,12 @@ func (h *web) setupSubmit(w http.ResponseWriter, r *router.Request) {
 		h.formError(w, r, viewSetup, p, err, "email", "name", "password")
 		return
 	}
-	secret, pending, err := h.Accounts.Login(r.Context(), email, password, remoteIP(r.Request), r.UserAgent())
-	if err != nil || pending {
+	res, err := h.signIn(w, r, email, password)
+	if err != nil || res.MFAPending {
 		// The account exists; signing in by hand still works.
 		http.Redirect(w, r.Request, "/login", http.StatusSeeOther)
 		return
 	}
-	h.setSession(w, secret, authz.SessionTTL)
+	h.setSession(w, res.Session, authz.SessionTTL)
 	http.Redirect(w, r.Request, "/", http.StatusSeeOther)
 }
