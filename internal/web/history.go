@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"embargo/internal/audit"
+	"embargo/internal/deadlines"
 )
 
 // historyItem is one audit event told in words.
@@ -94,10 +95,92 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		} else {
 			it.Text = who + " unblocked " + what
 		}
+	case "report.create":
+		it.Text = who + " reported the issue"
+		if ref := str(after["reference"]); ref != "" {
+			it.Text += " (report " + ref + ")"
+		}
+		if b, _ := after["arrived_encrypted"].(bool); b {
+			it.Text += ", encrypted"
+		}
+		if n := num(after["attachments"]); n > 0 {
+			it.Text += fmt.Sprintf(", with %s", plural(n, "attachment"))
+		}
+	case "report.acknowledge":
+		if b, _ := after["automatic"].(bool); b {
+			it.Text = "The reporter was sent the automatic acknowledgement"
+		} else {
+			it.Text = who + " acknowledged the report to the reporter"
+		}
+	case "report.message":
+		if str(after["from"]) == "reporter" {
+			it.Text = "The reporter wrote in the reporter thread"
+		} else {
+			it.Text = who + " wrote to the reporter"
+		}
+		if n := num(after["attachments"]); n > 0 {
+			it.Text += fmt.Sprintf(", with %s", plural(n, "attachment"))
+		}
+	case "report.request_info":
+		it.Text = who + " asked the reporter for more information; the case waits on their answer"
+	case "report.no_response":
+		it.Text = "The case was closed because the reporter did not answer in time"
+	case "report.not_security":
+		it.Text = who + " closed the case as not a security issue and told the reporter"
+	case "report.credit":
+		it.Text = who + " changed how the reporter is credited"
+	case "report.link_reissue":
+		it.Text = who + " issued the reporter a new private link; the old one no longer works"
+	case "report.link_revoke":
+		it.Text = who + " revoked the reporter's private link"
+	case "case.duplicate":
+		it.Text = who + " marked the case a duplicate of " + str(after["original"])
+		if b, _ := after["credit_kept"].(bool); b {
+			it.Text += "; the reporter keeps their credit there"
+		}
+	case "case.split":
+		if from := str(after["split_from"]); from != "" {
+			it.Text = who + " split this case out of " + from
+		} else {
+			it.Text = who + " split a second issue out of this case into " + str(after["split_out"])
+		}
+	case "case.link":
+		switch {
+		case str(after["duplicate"]) != "":
+			it.Text = who + " marked " + str(after["duplicate"]) + " a duplicate of this case"
+		default:
+			it.Text = who + " linked this case to " + str(after["case"])
+		}
+	case "case.unlink":
+		it.Text = who + " removed the link to " + str(before["case"])
+	case "deadline.reminder", "deadline.alarm":
+		what := deadlines.Label(str(after["deadline"]))
+		if what == "" {
+			what = "a deadline"
+		}
+		sent := plural(num(after["recipients"]), "person")
+		if e.Action == "deadline.alarm" {
+			it.Text = fmt.Sprintf("The deadline “%s” was missed; an alarm went to %s", what, sent)
+		} else {
+			it.Text = fmt.Sprintf("The deadline “%s” is near; a reminder went to %s", what, sent)
+		}
 	default:
-		it.Text = fmt.Sprintf("%s: %s", who, e.Action)
+		// Every kind a case records has a sentence above (a test holds
+		// that); this covers events written by a newer version.
+		it.Text = who + " made a change this version cannot describe"
 	}
 	return it
+}
+
+// plural says "1 attachment", "2 attachments", "2 people".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if noun == "person" {
+		return fmt.Sprintf("%d people", n)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // describeAssignment says what an assignment changed.
