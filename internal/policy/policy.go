@@ -104,7 +104,8 @@ type Policy struct {
 	Credit             string // one paragraph
 	Bounty             string // the configured text, or "" for no bounty
 	BountyURL          string // set when Bounty is an https URL
-	Languages          []string
+	Languages          []string // BCP 47 tags, for security.txt
+	LanguageNames      []string // the same languages named for people
 	Intro              string // Markdown
 	AcknowledgmentsURL string
 }
@@ -132,6 +133,7 @@ func Describe(baseURL string, p Project) Policy {
 		MaxEmbargoDays:     s.MaxEmbargoDays,
 		PrivateDetails:     s.PrivateDetails,
 		Languages:          s.PreferredLanguages,
+		LanguageNames:      LanguageNames(s.PreferredLanguages),
 		Intro:              s.PolicyIntro,
 		AcknowledgmentsURL: s.AcknowledgmentsURL,
 		Bounty:             s.Bounty,

@@ -37,7 +37,7 @@ func SecurityMD(baseURL string, p Project) string {
 		w("- **Web:** <%s>\n", u)
 	}
 	w("\nPlease include the affected versions, the steps to reproduce the issue and its impact as you see it. ")
-	w("We read reports in %s.\n\n", languageList(pol.Languages))
+	w("We read reports in %s.\n\n", languageList(pol.LanguageNames))
 	w("## Encryption\n\n")
 	if pol.KeyURL != "" {
 		w("You can encrypt your report with our OpenPGP key:\n\n")
@@ -97,7 +97,7 @@ func plural(n int, unit string) string {
 func languageList(tags []string) string {
 	switch len(tags) {
 	case 0:
-		return "en"
+		return "English"
 	case 1:
 		return tags[0]
 	}

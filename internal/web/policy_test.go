@@ -91,7 +91,7 @@ func TestPolicyPage(t *testing.T) {
 			"<strong>rockets</strong>", "within 2 business days", "within 7 days", "within 5 days",
 			"60 days by default, at most 90 days", "whichever comes first", "Reporter names stay private.",
 			"We credit reporters by name", `href="https://acme.example/thanks"`, "We do not offer a bug bounty.",
-			`<code>en</code>, <code>de</code>`, `href="http://example.test/.well-known/security.txt"`,
+			"We read reports in English and German (Deutsch).", `href="http://example.test/.well-known/security.txt"`,
 			"We do not publish an OpenPGP key").
 			lacks(`href="/projects/acme"`)
 		if cc := page.Header.Get("Cache-Control"); cc != "public, max-age=300" {
