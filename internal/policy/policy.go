@@ -101,12 +101,12 @@ type Policy struct {
 	MaxEmbargoDays     int
 	Disclosure         string // one paragraph
 	PrivateDetails     string
-	Credit             string // one paragraph
-	Bounty             string // the configured text, or "" for no bounty
-	BountyURL          string // set when Bounty is an https URL
+	Credit             string   // one paragraph
+	Bounty             string   // the configured text, or "" for no bounty
+	BountyURL          string   // set when Bounty is an https URL
 	Languages          []string // BCP 47 tags, for security.txt
 	LanguageNames      []string // the same languages named for people
-	Intro              string // Markdown
+	Intro              string   // Markdown
 	AcknowledgmentsURL string
 }
 
