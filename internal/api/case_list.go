@@ -5,15 +5,12 @@ package api
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"embargo/internal/cases"
 	"embargo/internal/router"
 	"embargo/internal/store"
-	"embargo/internal/triage"
 	"embargo/internal/validation"
 )
 
@@ -22,7 +19,6 @@ const (
 	defaultPageSize = 50
 	maxPageSize     = 200
 	maxOffset       = 1 << 31
-	maxQueryLength  = 200
 )
 
 // caseList answers GET /projects/{slug}/cases, newest first. Filters:
@@ -63,56 +59,16 @@ func (a *api) caseList(w http.ResponseWriter, r *router.Request) {
 }
 
 // caseFilterParams reads the filters of a case list or search from the
-// query string, refusing unknown parameters.
+// query string (cases.ParseFilter), and its paging, refusing unknown
+// parameters.
 func caseFilterParams(r *router.Request) (store.CaseFilter, error) {
 	q := r.URL.Query()
-	var f store.CaseFilter
-	err := onlyParams(q, "state", "severity", "priority", "assignee", "component", "label", "q", "include_spam", "limit", "offset")
-	if err == nil {
-		f.States, err = stateParam(q["state"])
+	if err := onlyParams(q, append(slices.Clone(cases.FilterParams), "limit", "offset")...); err != nil {
+		return store.CaseFilter{}, err
 	}
-	if err == nil {
-		var includeSpam bool
-		includeSpam, err = boolParam(q, "include_spam")
-		f.HideSpam = !includeSpam && !slices.Contains(f.States, cases.StateRejected)
-	}
-	if err == nil {
-		f.Severity, err = stringParam(q, "severity")
-		if err == nil && f.Severity != "" && !slices.Contains(cases.Severities, f.Severity) {
-			err = invalidParam("severity", "must be one of %s", strings.Join(cases.Severities, ", "))
-		}
-	}
-	if err == nil {
-		f.Priority, err = stringParam(q, "priority")
-		if err == nil && f.Priority != "" && !slices.Contains(triage.Priorities, f.Priority) {
-			err = invalidParam("priority", "must be one of %s", strings.Join(triage.Priorities, ", "))
-		}
-	}
-	if err == nil {
-		f.Component, err = stringParam(q, "component")
-		if err == nil && len([]rune(f.Component)) > cases.MaxComponent {
-			err = invalidParam("component", "is longer than %d characters", cases.MaxComponent)
-		}
-	}
-	if err == nil {
-		f.Label, err = stringParam(q, "label")
-		if err == nil && f.Label != "" {
-			if f.Label, err = cases.NormaliseLabel("label", f.Label); err != nil {
-				err = invalidParam("label", "%s", err.(*validation.Error).Message)
-			}
-		}
-	}
-	if err == nil {
-		f.AssigneeID, err = assigneeParam(q.Get("assignee"), r)
-		if err == nil && len(q["assignee"]) > 1 {
-			err = invalidParam("assignee", "give it once")
-		}
-	}
-	if err == nil {
-		f.Query, err = stringParam(q, "q")
-		if err == nil && len([]rune(f.Query)) > maxQueryLength {
-			err = invalidParam("q", "is longer than %d characters", maxQueryLength)
-		}
+	f, err := cases.ParseFilter(q, r.Actor.UserID)
+	if verr, ok := errors.AsType[*validation.Error](err); ok {
+		return f, invalidParam(verr.Field, "%s", verr.Message)
 	}
 	if err == nil {
 		f.Limit, err = intParam(q, "limit", defaultPageSize, 1, maxPageSize)
@@ -164,48 +120,7 @@ func writeCaseList(w http.ResponseWriter, f store.CaseFilter, items []caseJSON, 
 		"has_more": more, "next_offset": next})
 }
 
-// stateParam flattens repeated and comma-separated states, expanding
-// "open", without duplicates.
-func stateParam(values []string) ([]string, error) {
-	var out []string
-	add := func(s string) {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	for _, v := range values {
-		for s := range strings.SplitSeq(v, ",") {
-			s = strings.TrimSpace(s)
-			switch {
-			case s == "":
-			case s == "open":
-				for _, o := range cases.OpenStates {
-					add(o)
-				}
-			case cases.ValidState(s):
-				add(s)
-			default:
-				return nil, invalidParam("state", "unknown state %q; states are open, %s", s, strings.Join(cases.States, ", "))
-			}
-		}
-	}
-	return out, nil
-}
 
-// assigneeParam resolves "me" or a user ID; "" means no filter.
-func assigneeParam(v string, r *router.Request) (int64, error) {
-	switch v {
-	case "":
-		return 0, nil
-	case "me":
-		return r.Actor.UserID, nil
-	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, invalidParam("assignee", `must be "me" or a user ID`)
-	}
-	return id, nil
-}
 
 // casesOut renders cases with their assignees, CVSS scores, CWEs and
 // priorities, each loaded in a query or few.
@@ -252,16 +167,3 @@ func (a *api) caseOne(r *router.Request, c *store.Case) (caseJSON, error) {
 	return out[0], nil
 }
 
-// boolParam returns the single boolean query parameter name ("true" or
-// "false"; false when absent).
-func boolParam(q url.Values, name string) (bool, error) {
-	v, err := stringParam(q, name)
-	if err != nil || v == "" {
-		return false, err
-	}
-	b, perr := strconv.ParseBool(v)
-	if perr != nil || (v != "true" && v != "false") {
-		return false, invalidParam(name, "must be true or false")
-	}
-	return b, nil
-}

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -129,29 +130,15 @@ func (h *web) showCaseList(w http.ResponseWriter, r *router.Request, q url.Value
 	p.Data = &d
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
-	f := store.CaseFilter{ProjectID: r.Project.ID, Severity: d.Severity, Priority: d.Priority, Component: d.Component,
-		Label: d.Label, Query: d.Query, Limit: casesPerPage, Offset: (d.Page - 1) * casesPerPage}
-	switch d.State {
-	case "":
-	case "open":
-		f.States = cases.OpenStates
-	default:
-		f.States = []string{d.State}
-	}
-	switch d.Assignee {
-	case "":
-	case "me":
-		f.AssigneeID = r.Actor.UserID
-	default:
-		id, err := strconv.ParseInt(d.Assignee, 10, 64)
-		if err != nil || id <= 0 {
+	f, err := cases.ParseFilter(fl.values(), r.Actor.UserID)
+	if err != nil {
+		if verr, ok := errors.AsType[*validation.Error](err); ok && verr.Field == "assignee" {
 			d.Assignee = ""
-			h.formError(w, r, viewCaseList, p, errAssigneeFilter, "assignee")
-			return
 		}
-		f.AssigneeID = id
+		h.formError(w, r, viewCaseList, p, err, cases.FilterParams...)
+		return
 	}
-	f.HideSpam = !d.IncludeSpam && d.State != cases.StateRejected
+	f.ProjectID, f.Limit, f.Offset = r.Project.ID, casesPerPage, (d.Page-1)*casesPerPage
 	filters := fl.values()
 	d.FilterQuery = filters.Encode()
 	d.Filtered = d.FilterQuery != ""
@@ -195,9 +182,6 @@ func (h *web) showCaseList(w http.ResponseWriter, r *router.Request, q url.Value
 	}
 	h.render(w, r.Request, http.StatusOK, viewCaseList, p)
 }
-
-// errAssigneeFilter refuses an assignee filter that is not "me" or a user ID.
-var errAssigneeFilter = validation.Errorf("assignee", `must be "me" or a member`)
 
 // listSides loads what the list offers beside the cases: the people who
 // can handle cases, the project's labels and the actor's saved views.

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"embargo/internal/cases"
 	"errors"
 	"net/http"
 	"net/url"
@@ -39,8 +40,14 @@ func (h *web) search(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	d.Searched = true
-	f := store.CaseFilter{Query: d.Query, HideSpam: true, Limit: casesPerPage, Offset: (d.Page - 1) * casesPerPage}
-	res, err := h.Cases.SearchEverywhere(r.Context(), r.Actor, f)
+	// The filters of a project's case list apply here too: spam stays
+	// out unless include_spam asks for it.
+	var res *cases.SearchResult
+	f, err := cases.ParseFilter(q, r.Actor.UserID)
+	if err == nil {
+		f.Limit, f.Offset = casesPerPage, (d.Page-1)*casesPerPage
+		res, err = h.Cases.SearchEverywhere(r.Context(), r.Actor, f)
+	}
 	var ve *validation.Error
 	if errors.As(err, &ve) {
 		p.Error = fieldMessage(ve)
@@ -54,7 +61,12 @@ func (h *web) search(w http.ResponseWriter, r *router.Request) {
 	}
 	d.Hits = res.Hits
 	link := func(page int) string {
-		v := url.Values{"q": {d.Query}}
+		v := url.Values{}
+		for _, name := range cases.FilterParams {
+			if val := q.Get(name); val != "" {
+				v.Set(name, val)
+			}
+		}
 		if page > 1 {
 			v.Set("page", strconv.Itoa(page))
 		}
