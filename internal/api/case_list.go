@@ -120,8 +120,6 @@ func writeCaseList(w http.ResponseWriter, f store.CaseFilter, items []caseJSON, 
 		"has_more": more, "next_offset": next})
 }
 
-
-
 // casesOut renders cases with their assignees, CVSS scores, CWEs and
 // priorities, each loaded in a query or few.
 func (a *api) casesOut(r *router.Request, cs []*store.Case) ([]caseJSON, error) {
@@ -166,4 +164,3 @@ func (a *api) caseOne(r *router.Request, c *store.Case) (caseJSON, error) {
 	}
 	return out[0], nil
 }
-
