@@ -197,21 +197,32 @@ func bidi(r rune) bool {
 
 // DescribeDeceptive names r for a message: its code point, its name when
 // known, and why it is refused, e.g. "U+202E RIGHT-TO-LEFT OVERRIDE (a
-// character that reverses or reorders the text around it …)". It never
+// character that reorders the text around it, …)". It never
 // holds r itself, which would hide in the message too.
 func DescribeDeceptive(r rune) string {
 	what := fmt.Sprintf("U+%04X", r)
 	if name, ok := deceptiveNames[r]; ok {
 		what += " " + name
 	}
-	why := "an invisible character"
+	why := "an invisible character, which makes text look like what it is not"
 	switch {
 	case bidi(r):
-		why = "a character that reverses or reorders the text around it"
+		why = "a character that reorders the text around it, so that it reads as something else"
 	case unicode.IsControl(r):
 		why = "a control character"
 	}
-	return what + " (" + why + " that can make the text read as something else)"
+	return what + " (" + why + ")"
+}
+
+// RefuseDeceptive returns an *Error for field naming the first deceptive
+// character of value, or nil when it has none. Text does this for
+// one-line fields; checks of stricter formats (slugs, labels) call it
+// first so that their message names the character a reader cannot see.
+func RefuseDeceptive(field, value string) error {
+	if r, at := FindDeceptive(value); at >= 0 {
+		return deceptiveError(field, r)
+	}
+	return nil
 }
 
 // deceptiveError is the refusal of field for holding r.

@@ -89,8 +89,8 @@ func Text(field, value string, required bool, max int, multiline bool) (string, 
 		}
 	}
 	if !multiline {
-		if r, at := FindDeceptive(value); at >= 0 {
-			return "", deceptiveError(field, r)
+		if err := RefuseDeceptive(field, value); err != nil {
+			return "", err
 		}
 	}
 	return value, nil
