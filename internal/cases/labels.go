@@ -24,6 +24,9 @@ const (
 // case, with letters, digits and ". _ - : /" only, starting with a letter
 // or digit, at most MaxLabel characters. field names the input in errors.
 func NormaliseLabel(field, name string) (string, error) {
+	if err := validation.RefuseDeceptive(field, name); err != nil {
+		return "", err
+	}
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		return "", validation.Errorf(field, "is required")

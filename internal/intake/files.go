@@ -65,6 +65,22 @@ func checkFiles(files []File) ([]checkedFile, error) {
 	var total int
 	out := make([]checkedFile, 0, len(files))
 	for _, f := range files {
+		// A file name is read as a name: "invoice\u202Efdp.exe" must not
+		// pass for "invoiceexe.pdf". Refused, not cleaned, so that the
+		// sender sees why and nobody reads a name the sender did not give.
+		// Control characters, which no file system shows as anything, are
+		// still just dropped by SanitizeFilename.
+		name := strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, f.Name)
+		if r, at := validation.FindDeceptive(name); at >= 0 {
+			shown, _ := validation.RevealDeceptive(name)
+			return nil, validation.Errorf("attachment", "the file name %q must not contain %s; rename the file and attach it again",
+				SanitizeFilename(shown), validation.DescribeDeceptive(r))
+		}
 		if len(f.Data) > MaxFileBytes {
 			return nil, validation.Errorf("attachment", "%s is larger than %d MiB", SanitizeFilename(f.Name), MaxFileBytes>>20)
 		}

@@ -291,7 +291,8 @@ const maxBugBody = 6000
 // one step from a report that is not a security issue to a public bug.
 // GitHub, GitLab and Gitea or Forgejo issue lists take the fields as
 // query parameters; any other tracker address is returned as it is. ""
-// when the project has no public tracker.
+// when the project has no public tracker. Deceptive characters
+// (validation.Deceptive) are filled in as ⟨U+XXXX⟩.
 func PublicBugLink(p *store.Project, c *store.Case) string {
 	base := settingsOf(p).PublicBugURL
 	if base == "" {
@@ -312,20 +313,24 @@ func PublicBugLink(p *store.Project, c *store.Case) string {
 	if c.Component != "" {
 		body = "Component: " + c.Component + "\n\n" + body
 	}
+	// The issue is for the public to read: deceptive characters go there
+	// shown, as they are on our pages.
+	title, _ := validation.RevealDeceptive(c.Title)
+	body, _ = validation.RevealDeceptive(body)
 	path := strings.TrimSuffix(u.Path, "/")
 	q := url.Values{}
 	switch {
 	case u.Host == "github.com" && strings.HasSuffix(path, "/issues"):
 		u.Path = path + "/new"
-		q.Set("title", c.Title)
+		q.Set("title", title)
 		q.Set("body", body)
 	case strings.HasSuffix(path, "/-/issues"):
 		u.Path = path + "/new"
-		q.Set("issue[title]", c.Title)
+		q.Set("issue[title]", title)
 		q.Set("issue[description]", body)
 	case strings.HasSuffix(path, "/issues"):
 		u.Path = path + "/new"
-		q.Set("title", c.Title)
+		q.Set("title", title)
 		q.Set("body", body)
 	default:
 		return base

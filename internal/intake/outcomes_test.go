@@ -217,6 +217,15 @@ func TestPublicBugLink(t *testing.T) {
 	if got := intake.PublicBugLink(&store.Project{Settings: projects.DefaultSettings().Encode()}, c); got != "" {
 		t.Errorf("no tracker: %q", got)
 	}
+
+	// The public reads the issue: deceptive characters go there shown.
+	set := projects.DefaultSettings()
+	set.PublicBugURL = "https://github.com/acme/widget/issues"
+	u, err := url.Parse(intake.PublicBugLink(&store.Project{Settings: set.Encode()},
+		&store.Case{Title: "Fix in auth\u202Egpj.exe", Description: "Run `a\u2066b`."}))
+	if err != nil || u.Query().Get("title") != "Fix in auth⟨U+202E⟩gpj.exe" || u.Query().Get("body") != "Run `a⟨U+2066⟩b`." {
+		t.Errorf("deceptive characters in the public bug link: %v (%v)", u.Query(), err)
+	}
 }
 
 func TestMarkDuplicate(t *testing.T) {

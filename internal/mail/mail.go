@@ -23,6 +23,7 @@ import (
 	"unicode"
 
 	"embargo/internal/store"
+	"embargo/internal/validation"
 )
 
 // MaxSubject bounds a subject, in characters, after cleaning.
@@ -77,14 +78,26 @@ func CleanSubject(s string) string {
 	return s
 }
 
+// revealNote ends a body whose deceptive characters were revealed.
+const revealNote = "\n\n--\nThis message quotes text that holds invisible or direction-changing\n" +
+	"characters. Each is shown as its code point, e.g. ⟨U+202E⟩, so that the text\n" +
+	"reads as it was written.\n"
+
 // Enqueue checks and cleans m's recipient and subject and adds it to the
 // outbox inside tx, so it is sent if and only if tx commits. Mail the
-// application sends on its own is marked auto-submitted.
+// application sends on its own is marked auto-submitted. Deceptive
+// characters (validation.Deceptive) in the subject and body, which quote
+// text strangers wrote, are shown as ⟨U+XXXX⟩ with a note saying so.
 func Enqueue(ctx context.Context, tx *store.Tx, m *store.OutboxMessage) error {
 	to, err := CheckAddress(m.To)
 	if err != nil {
 		return err
 	}
-	m.To, m.Subject = to, CleanSubject(m.Subject)
+	subject, inSubject := validation.RevealDeceptive(m.Subject)
+	body, inBody := validation.RevealDeceptive(m.Body)
+	if inSubject || inBody {
+		body += revealNote
+	}
+	m.To, m.Subject, m.Body = to, CleanSubject(subject), body
 	return tx.EnqueueMail(ctx, m)
 }

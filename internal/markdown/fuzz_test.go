@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"embargo/internal/validation"
 )
 
 // Text is escaped in the output, so every "<" starts a real tag.
@@ -28,6 +30,9 @@ func FuzzRender(f *testing.F) {
 		}
 		if strings.Contains(out, "<img") {
 			t.Fatalf("image survived: %s", out)
+		}
+		if r, at := validation.FindDeceptive(out); at >= 0 {
+			t.Fatalf("rendered %q holds %U raw: %s", src, r, out)
 		}
 	})
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"embargo/internal/validation"
 )
 
 // MaxInput is the most bytes Render reads; the rest is cut off. Domain
@@ -102,14 +104,20 @@ func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Cont
 }
 
 // Render returns src as sanitized HTML. It never fails: input goldmark
-// cannot render comes back as escaped plain text.
+// cannot render comes back as escaped plain text. Deceptive characters
+// (validation.Deceptive) come out as ⟨U+XXXX⟩ everywhere, code blocks
+// and link text included: the reveal runs on the finished HTML, after
+// goldmark has turned character references such as &#x202E; into the
+// characters they stand for.
 func Render(src string) template.HTML {
 	if len(src) > MaxInput {
 		src = src[:MaxInput]
 	}
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
-		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
+		out, _ := validation.RevealDeceptive("<p>" + template.HTMLEscapeString(src) + "</p>")
+		return template.HTML(out)
 	}
-	return template.HTML(policy.SanitizeBytes(buf.Bytes()))
+	out, _ := validation.RevealDeceptive(policy.Sanitize(buf.String()))
+	return template.HTML(out)
 }

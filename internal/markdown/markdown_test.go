@@ -69,6 +69,23 @@ func TestRender(t *testing.T) {
 			wantNot: []string{"style="},
 		},
 		{
+			name:    "deceptive characters are revealed in text, code and links",
+			in:      "Fix in auth\u202Egpj.exe\n\n`a\u2066b`\n\n```\nif x \u2067{\n```\n\n[see\u200Bthis](https://example.org/\u202Ex)",
+			want:    []string{"auth⟨U+202E⟩gpj.exe", "<code>a⟨U+2066⟩b</code>", "if x ⟨U+2067⟩{", "see⟨U+200B⟩this"},
+			wantNot: []string{"\u202E", "\u2066", "\u2067", "\u200B"},
+		},
+		{
+			name:    "character references are revealed too",
+			in:      "auth&#x202E;gpj.exe and &#8203;",
+			want:    []string{"auth⟨U+202E⟩gpj.exe", "⟨U+200B⟩"},
+			wantNot: []string{"\u202E", "\u200B"},
+		},
+		{
+			name: "emoji sequences are kept",
+			in:   "👩\u200D👩\u200D👧",
+			want: []string{"👩\u200D👩\u200D👧"},
+		},
+		{
 			name: "text is escaped",
 			in:   `5 < 6 & "quotes"`,
 			want: []string{"5 &lt; 6 &amp;"},

@@ -32,6 +32,9 @@ var reservedSlugs = map[string]bool{"api": true, "new": true, "admin": true, "st
 // ValidateSlug checks a project slug: 2 to 32 lowercase letters, digits and
 // dashes, starting with a letter. It becomes the case-key prefix.
 func ValidateSlug(slug string) error {
+	if err := validation.RefuseDeceptive("slug", slug); err != nil {
+		return err
+	}
 	if !slugPattern.MatchString(slug) {
 		return validation.Errorf("slug", "must be 2 to 32 lowercase letters, digits or dashes, start with a letter and not end with a dash")
 	}

@@ -62,7 +62,10 @@ func IsInput(err error) bool {
 
 // Text checks a free-text field: required or not, at most max characters,
 // valid UTF-8, no NUL or other control characters except newline and tab
-// (when multiline). It returns the value trimmed of surrounding space.
+// (when multiline). A one-line field is read as a name, so it also
+// refuses deceptive characters (see Deceptive); multi-line text keeps them,
+// as evidence, and is shown with them revealed. It returns the value
+// trimmed of surrounding space.
 func Text(field, value string, required bool, max int, multiline bool) (string, error) {
 	if !utf8.ValidString(value) {
 		return "", Errorf(field, "must be valid UTF-8")
@@ -83,6 +86,11 @@ func Text(field, value string, required bool, max int, multiline bool) (string, 
 		}
 		if r < 0x20 || r == 0x7f {
 			return "", Errorf(field, "must not contain control characters")
+		}
+	}
+	if !multiline {
+		if err := RefuseDeceptive(field, value); err != nil {
+			return "", err
 		}
 	}
 	return value, nil

@@ -163,6 +163,9 @@ type page struct {
 	// Cache replaces Cache-Control: no-store. Only a page that shows
 	// nothing private, rendered for an anonymous visitor, may set it.
 	Cache string
+	// Revealed shows the warning that the page's text holds deceptive
+	// characters, shown as ⟨U+XXXX⟩; render sets it (see revealPage).
+	Revealed bool
 }
 
 // newPage starts a page for an authorized request.
@@ -212,9 +215,11 @@ var notices = map[string]string{
 }
 
 // render writes v with p. It renders into a buffer first, so a template
-// failure becomes a clean 500 page instead of half a page. Every page is
-// marked no-store: they show embargoed material or one-time secrets and
-// must not linger in shared or browser caches.
+// failure becomes a clean 500 page instead of half a page, and so that
+// deceptive characters in any of its text are revealed (revealPage); a
+// page that had some is rendered once more, with the warning banner.
+// Every page is marked no-store: they show embargoed material or one-time
+// secrets and must not linger in shared or browser caches.
 func (h *web) render(w http.ResponseWriter, r *http.Request, status int, v view, p *page) {
 	if p.Notice == "" {
 		p.Notice = notices[r.URL.Query().Get("notice")]
@@ -224,6 +229,17 @@ func (h *web) render(w http.ResponseWriter, r *http.Request, status int, v view,
 	err := errors.New("web: undeclared view " + string(v))
 	if t != nil {
 		err = t.ExecuteTemplate(&buf, "layout", p)
+	}
+	out, revealed := buf.Bytes(), false
+	if err == nil {
+		out, revealed = revealPage(buf.Bytes())
+		if revealed && !p.Revealed {
+			p.Revealed = true
+			buf.Reset()
+			if err = t.ExecuteTemplate(&buf, "layout", p); err == nil {
+				out, _ = revealPage(buf.Bytes())
+			}
+		}
 	}
 	if err != nil {
 		h.Log.Error("render failed", "view", v, "path", r.URL.Path, "err", err)
@@ -241,7 +257,7 @@ func (h *web) render(w http.ResponseWriter, r *http.Request, status int, v view,
 		hd.Set("Cache-Control", p.Cache)
 	}
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out)
 }
 
 // errorData is the content of the error view.
