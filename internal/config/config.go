@@ -87,6 +87,9 @@ type Config struct {
 	// ReportRatePerProject is how many reports one project accepts per
 	// hour from all senders together; always positive.
 	ReportRatePerProject int
+	// InvitationTTL is how long an invitation link stays valid; always
+	// positive once loaded, 0 (the default) in a hand-built Config.
+	InvitationTTL time.Duration
 }
 
 // flagValue is the flag.Value for an option. It keeps the raw string so

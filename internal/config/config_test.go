@@ -60,6 +60,7 @@ func TestLoadDefaults(t *testing.T) {
 
 		ReportRatePerAddress: 10,
 		ReportRatePerProject: 60,
+		InvitationTTL:        168 * time.Hour,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -128,6 +129,7 @@ func TestLoadAllSettings(t *testing.T) {
 		"-shutdown-timeout", "1m30s",
 		"-report-rate-per-address", "5",
 		"-report-rate-per-project", "1000",
+		"-invitation-ttl", "72h",
 	}
 	c, err := Load(parsed(t, args), envFunc(map[string]string{"EMBARGO_SECRET_KEY": testKey}))
 	if err != nil {
@@ -146,6 +148,7 @@ func TestLoadAllSettings(t *testing.T) {
 
 		ReportRatePerAddress: 5,
 		ReportRatePerProject: 1000,
+		InvitationTTL:        72 * time.Hour,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -481,6 +484,7 @@ func TestDump(t *testing.T) {
 
 		ReportRatePerAddress: 10,
 		ReportRatePerProject: 60,
+		InvitationTTL:        168 * time.Hour,
 	}
 	want := []string{
 		"EMBARGO_CONFIG=/etc/embargo.conf",
@@ -495,6 +499,7 @@ func TestDump(t *testing.T) {
 		"EMBARGO_SHUTDOWN_TIMEOUT=15s",
 		"EMBARGO_REPORT_RATE_PER_ADDRESS=10",
 		"EMBARGO_REPORT_RATE_PER_PROJECT=60",
+		"EMBARGO_INVITATION_TTL=168h0m0s",
 	}
 	if diff := cmp.Diff(want, c.Dump()); diff != "" {
 		t.Errorf("Dump() mismatch (-want +got):\n%s", diff)

@@ -30,6 +30,8 @@ const (
 
 	KeyReportRatePerAddress = "report-rate-per-address"
 	KeyReportRatePerProject = "report-rate-per-project"
+
+	KeyInvitationTTL = "invitation-ttl"
 )
 
 // envPrefix namespaces every environment variable, so that Embargo never
@@ -194,6 +196,16 @@ var options = []Option{
 			c.ReportRatePerProject, _ = strconv.Atoi(v)
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.ReportRatePerProject) },
+	},
+	{
+		Key:      KeyInvitationTTL,
+		Default:  "168h",
+		Usage:    "how long a project invitation link stays valid",
+		Validate: validateDuration,
+		set: func(c *Config, v string) {
+			c.InvitationTTL, _ = time.ParseDuration(v)
+		},
+		get: func(c *Config) string { return c.InvitationTTL.String() },
 	},
 }
 

@@ -3,6 +3,7 @@
 package projects
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,9 @@ import (
 const (
 	MaxName        = 100
 	MaxDescription = 4000
-	InvitationTTL  = 7 * 24 * time.Hour
+	// InvitationTTL is how long an invitation link stays valid unless
+	// Service.InvitationTTL says otherwise.
+	InvitationTTL = 7 * 24 * time.Hour
 )
 
 var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
@@ -45,6 +48,9 @@ func ValidateSlug(slug string) error {
 type Service struct {
 	Store *store.Store
 	Clock clock.Clock
+	// InvitationTTL is how long a new invitation stays valid; 0 means the
+	// default, InvitationTTL (the invitation-ttl setting).
+	InvitationTTL time.Duration
 }
 
 func (s *Service) record(ctx context.Context, tx *store.Tx, actor *authz.Actor, action string, projectID int64, subjectType, subjectID string, before, after any) error {
@@ -328,14 +334,15 @@ func (s *Service) Invite(ctx context.Context, actor *authz.Actor, p *store.Proje
 		return nil, "", err
 	}
 	now := s.Clock.Now()
+	ttl := cmp.Or(s.InvitationTTL, InvitationTTL)
 	in := &store.Invitation{ProjectID: p.ID, Email: email, Role: role, TokenHash: authz.HashSecret(secret),
-		InvitedBy: actor.UserID, CreatedAt: clock.Millis(now), ExpiresAt: clock.Millis(now.Add(InvitationTTL))}
+		InvitedBy: actor.UserID, CreatedAt: clock.Millis(now), ExpiresAt: clock.Millis(now.Add(ttl))}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateInvitation(ctx, in); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, actor, "invitation.create", p.ID, "invitation", strconv.FormatInt(in.ID, 10), nil,
-			map[string]any{"email": in.Email, "role": role})
+			map[string]any{"email": in.Email, "role": role, "expires_at": in.ExpiresAt})
 	})
 	if err != nil {
 		return nil, "", err
@@ -393,13 +400,17 @@ type NewAccount struct {
 }
 
 // Accept joins the project named by the invitation secret. A signed-in
-// actor joins as themselves; otherwise account creates a user with the
-// invited email. It returns the member's user ID.
+// actor joins as themselves, and only if the invitation was sent to their
+// email (authz.CheckInvitee): anyone else is refused, the refusal is
+// recorded as an "invitation.refuse" event and the invitation stays open
+// for its invitee. Otherwise account creates a user with the invited
+// email. It returns the member's user ID.
 func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string, account *NewAccount) (int64, error) {
 	var userID int64
 	var created *store.User
+	var refused error
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		created = nil
+		created, refused = nil, nil
 		now := clock.Millis(s.Clock.Now())
 		in, err := tx.InvitationByHash(ctx, authz.HashSecret(secret), now)
 		if errors.Is(err, store.ErrNotFound) {
@@ -410,6 +421,12 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 		}
 		who := actor
 		if actor.Authenticated() {
+			if err := authz.CheckInvitee(actor.Email, in.Email); err != nil {
+				// Commit the refusal's event, and nothing else.
+				refused = err
+				return s.record(ctx, tx, actor, "invitation.refuse", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
+					map[string]any{"account": actor.Email, "invited": in.Email})
+			}
 			userID = actor.UserID
 		} else {
 			if account == nil {
@@ -451,10 +468,36 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 		return s.record(ctx, tx, who, "invitation.accept", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
 			map[string]any{"role": role})
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return 0, fmt.Errorf("projects: accept invitation: %w", err)
 	}
 	return userID, nil
+}
+
+// ExpireInvitations records an "invitation.expire" event for each
+// invitation whose time ran out unused, once; a periodic task. It returns
+// how many expired.
+func (s *Service) ExpireInvitations(ctx context.Context) (int, error) {
+	n := 0
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		expired, err := tx.ExpireInvitations(ctx, clock.Millis(s.Clock.Now()))
+		if err != nil {
+			return err
+		}
+		n = len(expired)
+		system := &authz.Actor{Via: "system"}
+		for _, in := range expired {
+			if err := s.record(ctx, tx, system, "invitation.expire", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
+				map[string]any{"email": in.Email, "expires_at": in.ExpiresAt}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // MemberProjects returns the projects userID is a member of, by name.
