@@ -81,6 +81,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Cl
 	} else if len(applied) > 0 {
 		log.Info("database migrated", "engine", s.Engine(), "versions", applied)
 	}
+	warnLookalikes(ctx, s, log)
 	a := Build(cfg, s, log, clk)
 	// Load the sealing key now, so a bad key file fails the start rather
 	// than the first report.

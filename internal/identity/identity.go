@@ -26,18 +26,17 @@ import (
 // github.com/mtibben/confusables. Raise it with that module.
 const ConfusablesVersion = "13.0.0"
 
-var folder = cases.Fold()
-
 // Canonical returns the form an email is stored and compared in: trimmed,
 // NFKC-normalised, the domain lowercased and the local part case-folded.
 // It never fails; Email is the check for input that may be refused.
 func Canonical(email string) string {
 	email = norm.NFKC.String(strings.TrimSpace(email))
+	fold := cases.Fold() // a Caser has state: one per call, never shared
 	at := strings.LastIndexByte(email, '@')
 	if at < 0 {
-		return norm.NFKC.String(folder.String(email))
+		return norm.NFKC.String(fold.String(email))
 	}
-	return norm.NFKC.String(folder.String(email[:at])) + "@" + strings.ToLower(email[at+1:])
+	return norm.NFKC.String(fold.String(email[:at])) + "@" + strings.ToLower(email[at+1:])
 }
 
 // Email checks an email given as input and returns its canonical form.

@@ -14,6 +14,7 @@ import (
 	"embargo/internal/audit"
 	"embargo/internal/authz"
 	"embargo/internal/clock"
+	"embargo/internal/identity"
 	"embargo/internal/store"
 	"embargo/internal/validation"
 )
@@ -322,7 +323,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor *authz.Actor, p *store
 // Invite creates an invitation and returns it with the one-time secret for
 // the link (only its hash is stored).
 func (s *Service) Invite(ctx context.Context, actor *authz.Actor, p *store.Project, email, role string) (*store.Invitation, string, error) {
-	email, err := validation.Email("email", email)
+	email, err := identity.Email("email", email)
 	if err != nil {
 		return nil, "", err
 	}
@@ -338,6 +339,13 @@ func (s *Service) Invite(ctx context.Context, actor *authz.Actor, p *store.Proje
 	in := &store.Invitation{ProjectID: p.ID, Email: email, Role: role, TokenHash: authz.HashSecret(secret),
 		InvitedBy: actor.UserID, CreatedAt: clock.Millis(now), ExpiresAt: clock.Millis(now.Add(ttl))}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		// Masked: the inviting admin needs to see a typo, not learn who
+		// else has an account here.
+		if like, err := authz.Resembled(ctx, tx, email); err != nil {
+			return err
+		} else if like != "" {
+			return validation.Errorf("email", "looks like the address of an existing account, %s, but is a different one; check the spelling", identity.Mask(like))
+		}
 		if err := tx.CreateInvitation(ctx, in); err != nil {
 			return err
 		}
@@ -435,6 +443,11 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 			name, err := validation.Text("name", account.Name, true, MaxName, false)
 			if err != nil {
 				return err
+			}
+			if like, err := authz.Resembled(ctx, tx, in.Email); err != nil {
+				return err
+			} else if like != "" {
+				return validation.Conflictf("an account with an address that looks like this one was created since you were invited; ask the project's admins")
 			}
 			u := &store.User{Email: in.Email, Name: name, PasswordHash: account.PasswordHash, CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateUser(ctx, u); err != nil {
