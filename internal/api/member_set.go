@@ -5,8 +5,8 @@ package api
 import (
 	"net/http"
 
+	"embargo/internal/identity"
 	"embargo/internal/router"
-	"embargo/internal/validation"
 )
 
 type memberSetRequest struct {
@@ -25,7 +25,7 @@ func (a *api) memberSet(w http.ResponseWriter, r *router.Request) {
 	}
 	// Checked here because the lookup by email must never see text that
 	// cannot be an address (a NUL byte is an error on PostgreSQL).
-	email, err := validation.Email("email", req.Email)
+	email, err := identity.Email("email", req.Email)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Cl
 	} else if len(applied) > 0 {
 		log.Info("database migrated", "engine", s.Engine(), "versions", applied)
 	}
+	warnLookalikes(ctx, s, log)
 	a := Build(cfg, s, log, clk)
 	// Load the sealing key now, so a bad key file fails the start rather
 	// than the first report.
@@ -110,7 +111,7 @@ func OpenStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock) *App {
 	a := &App{Config: cfg, Store: s, Clock: clk, Log: log}
 	a.Accounts = authz.NewAccounts(s, clk)
-	a.Projects = &projects.Service{Store: s, Clock: clk}
+	a.Projects = &projects.Service{Store: s, Clock: clk, InvitationTTL: cfg.InvitationTTL}
 	a.Cases = &cases.Service{Store: s, Clock: clk}
 	a.Secrets = &secrets.Lazy{SecretKey: cfg.SecretKey, DataDir: cfg.DataDir, Shared: s.Engine() == store.Postgres, Log: log}
 	a.Accounts.DeviceSealer = a.Secrets.Sealer
@@ -184,6 +185,8 @@ const (
 	deadlineInterval        = time.Minute
 	closeUnansweredInterval = 10 * time.Minute
 	purgeInterval           = time.Hour
+
+	expireInvitationsInterval = 10 * time.Minute
 )
 
 // newJobs registers the periodic tasks.
@@ -198,6 +201,10 @@ func (a *App) newJobs() *jobs.Runner {
 	})
 	r.Every("deadlines.scan", deadlineInterval, a.Deadlines.Task)
 	r.Every("jobs.purge", purgeInterval, r.Purge)
+	r.Every("invitations.expire", expireInvitationsInterval, func(ctx context.Context) error {
+		_, err := a.Projects.ExpireInvitations(ctx)
+		return err
+	})
 	r.Every("cases.close_unanswered", closeUnansweredInterval, func(ctx context.Context) error {
 		n, err := a.Intake.CloseUnanswered(ctx)
 		if n > 0 {

@@ -253,6 +253,7 @@ func runMigrate(ctx context.Context, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
+	warnLookalikes(ctx, s, env.log)
 	if len(applied) == 0 {
 		fmt.Fprintf(env.stdout, "database is up to date (schema version %d)\n", s.LatestSchemaVersion())
 		return nil

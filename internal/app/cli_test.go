@@ -100,6 +100,12 @@ func TestCLIUserCreate(t *testing.T) {
 			0, "created user cy@example.org\n", ""},
 		{"duplicate email in another case", testPassword, []string{"--email", "ANN@example.org", "--name", "Ann 2", "--password-stdin"},
 			1, "", "an account with email ann@example.org already exists"},
+		{"duplicate email in fullwidth", testPassword, []string{"--email", "ａｎｎ@example.org", "--name", "Ann 3", "--password-stdin"},
+			1, "", "an account with email ann@example.org already exists"},
+		{"invisible character", testPassword, []string{"--email", "a\u200Bnn@example.org", "--name", "Ann 4", "--password-stdin"},
+			1, "", "email: must not contain invisible or control characters (U+200B at position 2)"},
+		{"lookalike of another script", testPassword, []string{"--email", "\u0430nn@example.org", "--name", "Ann 5", "--password-stdin"},
+			1, "", "email: looks like the existing account ann@example.org"},
 		{"without --password-stdin", testPassword, []string{"--email", "dee@example.org", "--name", "Dee"},
 			2, "", "--password-stdin is required"},
 		{"empty stdin", "", []string{"--email", "dee@example.org", "--name", "Dee", "--password-stdin"},
@@ -599,4 +605,36 @@ func TestCLIBesideServer(t *testing.T) {
 	mustCLI(t, "", "audit", "verify", "--data", data)
 	restored := t.TempDir()
 	mustCLI(t, "", "restore", "--data", restored, backupFile)
+}
+
+// TestCLIMigrateReportsLookalikes checks that accounts made before
+// lookalike emails were refused are reported, escaped, and left alone.
+func TestCLIMigrateReportsLookalikes(t *testing.T) {
+	cleanEnv(t)
+	data := t.TempDir()
+	if r := cli(t, "", "migrate", "--data", data); r.code != 0 || strings.Contains(r.stderr, "look alike") {
+		t.Fatalf("first migrate: exit %d, stderr %q", r.code, r.stderr)
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(data, "embargo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Write(ctx, func(tx *store.Tx) error { // as an old version did, without the check
+		for _, email := range []string{"ann@example.org", "\u0430nn@example.org", "ben@example.org"} {
+			if err := tx.CreateUser(ctx, &store.User{Email: email, Name: "x"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cli(t, "", "migrate", "--data", data)
+	if r.code != 0 || !strings.Contains(r.stderr, "accounts whose emails look alike") ||
+		!strings.Contains(r.stderr, `ann@example.org\", \"\\u0430nn@example.org`) || strings.Contains(r.stderr, "ben@") {
+		t.Errorf("migrate: exit %d, stderr %q", r.code, r.stderr)
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"embargo/internal/audit"
 	"embargo/internal/clock"
+	"embargo/internal/identity"
 	"embargo/internal/secrets"
 	"embargo/internal/store"
 	"embargo/internal/validation"
@@ -79,7 +80,7 @@ type NewUser struct {
 }
 
 func (n *NewUser) validate() (*store.User, error) {
-	email, err := validation.Email("email", n.Email)
+	email, err := identity.Email("email", n.Email)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +107,11 @@ func (a *Accounts) CreateUser(ctx context.Context, actor *Actor, n NewUser) (*st
 	}
 	u.CreatedAt, u.UpdatedAt = a.now(), a.now()
 	err = a.Store.Write(ctx, func(tx *store.Tx) error {
+		if like, err := Resembled(ctx, tx, u.Email); err != nil {
+			return err
+		} else if like != "" {
+			return validation.Errorf("email", "looks like the existing account %s (they differ only in characters that print alike); use another address", like)
+		}
 		if err := tx.CreateUser(ctx, u); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return validation.Conflictf("an account with email %s already exists", u.Email)

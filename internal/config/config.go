@@ -93,6 +93,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token the metrics listener
 	// requires.
 	MetricsToken string
+	// InvitationTTL is how long an invitation link stays valid; always
+	// positive once loaded, 0 (the default) in a hand-built Config.
+	InvitationTTL time.Duration
 }
 
 // flagValue is the flag.Value for an option. It keeps the raw string so

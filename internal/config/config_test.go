@@ -60,6 +60,7 @@ func TestLoadDefaults(t *testing.T) {
 
 		ReportRatePerAddress: 10,
 		ReportRatePerProject: 60,
+		InvitationTTL:        168 * time.Hour,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -129,6 +130,7 @@ func TestLoadAllSettings(t *testing.T) {
 		"-report-rate-per-address", "5",
 		"-report-rate-per-project", "1000",
 		"-metrics-addr", "127.0.0.1:9090",
+		"-invitation-ttl", "72h",
 	}
 	tokenFile := writeFile(t, "metrics-token", "scrape-0123456789abcdef\n")
 	c, err := Load(parsed(t, args), envFunc(map[string]string{"EMBARGO_SECRET_KEY": testKey, "EMBARGO_METRICS_TOKEN_FILE": tokenFile}))
@@ -150,6 +152,7 @@ func TestLoadAllSettings(t *testing.T) {
 		ReportRatePerProject: 1000,
 		MetricsAddr:          "127.0.0.1:9090",
 		MetricsToken:         "scrape-0123456789abcdef",
+		InvitationTTL:        72 * time.Hour,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
@@ -490,6 +493,7 @@ func TestDump(t *testing.T) {
 		ReportRatePerProject: 60,
 		MetricsAddr:          "127.0.0.1:9090",
 		MetricsToken:         "scrape-0123456789abcdef",
+		InvitationTTL:        168 * time.Hour,
 	}
 	want := []string{
 		"EMBARGO_CONFIG=/etc/embargo.conf",
@@ -506,6 +510,7 @@ func TestDump(t *testing.T) {
 		"EMBARGO_REPORT_RATE_PER_PROJECT=60",
 		"EMBARGO_METRICS_ADDR=127.0.0.1:9090",
 		"EMBARGO_METRICS_TOKEN=********",
+		"EMBARGO_INVITATION_TTL=168h0m0s",
 	}
 	if diff := cmp.Diff(want, c.Dump()); diff != "" {
 		t.Errorf("Dump() mismatch (-want +got):\n%s", diff)

@@ -31,8 +31,9 @@ const (
 	KeyReportRatePerAddress = "report-rate-per-address"
 	KeyReportRatePerProject = "report-rate-per-project"
 
-	KeyMetricsAddr  = "metrics-addr"
-	KeyMetricsToken = "metrics-token"
+	KeyMetricsAddr   = "metrics-addr"
+	KeyMetricsToken  = "metrics-token"
+	KeyInvitationTTL = "invitation-ttl"
 )
 
 // envPrefix namespaces every environment variable, so that Embargo never
@@ -217,6 +218,16 @@ var options = []Option{
 		Validate: validateMetricsToken,
 		set:      func(c *Config, v string) { c.MetricsToken = v },
 		get:      func(c *Config) string { return c.MetricsToken },
+	},
+	{
+		Key:      KeyInvitationTTL,
+		Default:  "168h",
+		Usage:    "how long a project invitation link stays valid",
+		Validate: validateDuration,
+		set: func(c *Config, v string) {
+			c.InvitationTTL, _ = time.ParseDuration(v)
+		},
+		get: func(c *Config) string { return c.InvitationTTL.String() },
 	},
 }
 

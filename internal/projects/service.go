@@ -3,6 +3,7 @@
 package projects
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"embargo/internal/audit"
 	"embargo/internal/authz"
 	"embargo/internal/clock"
+	"embargo/internal/identity"
 	"embargo/internal/store"
 	"embargo/internal/validation"
 )
@@ -21,7 +23,9 @@ import (
 const (
 	MaxName        = 100
 	MaxDescription = 4000
-	InvitationTTL  = 7 * 24 * time.Hour
+	// InvitationTTL is how long an invitation link stays valid unless
+	// Service.InvitationTTL says otherwise.
+	InvitationTTL = 7 * 24 * time.Hour
 )
 
 var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
@@ -48,6 +52,9 @@ func ValidateSlug(slug string) error {
 type Service struct {
 	Store *store.Store
 	Clock clock.Clock
+	// InvitationTTL is how long a new invitation stays valid; 0 means the
+	// default, InvitationTTL (the invitation-ttl setting).
+	InvitationTTL time.Duration
 }
 
 func (s *Service) record(ctx context.Context, tx *store.Tx, actor *authz.Actor, action string, projectID int64, subjectType, subjectID string, before, after any) error {
@@ -319,7 +326,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor *authz.Actor, p *store
 // Invite creates an invitation and returns it with the one-time secret for
 // the link (only its hash is stored).
 func (s *Service) Invite(ctx context.Context, actor *authz.Actor, p *store.Project, email, role string) (*store.Invitation, string, error) {
-	email, err := validation.Email("email", email)
+	email, err := identity.Email("email", email)
 	if err != nil {
 		return nil, "", err
 	}
@@ -331,14 +338,22 @@ func (s *Service) Invite(ctx context.Context, actor *authz.Actor, p *store.Proje
 		return nil, "", err
 	}
 	now := s.Clock.Now()
+	ttl := cmp.Or(s.InvitationTTL, InvitationTTL)
 	in := &store.Invitation{ProjectID: p.ID, Email: email, Role: role, TokenHash: authz.HashSecret(secret),
-		InvitedBy: actor.UserID, CreatedAt: clock.Millis(now), ExpiresAt: clock.Millis(now.Add(InvitationTTL))}
+		InvitedBy: actor.UserID, CreatedAt: clock.Millis(now), ExpiresAt: clock.Millis(now.Add(ttl))}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		// Masked: the inviting admin needs to see a typo, not learn who
+		// else has an account here.
+		if like, err := authz.Resembled(ctx, tx, email); err != nil {
+			return err
+		} else if like != "" {
+			return validation.Errorf("email", "looks like the address of an existing account, %s, but is a different one; check the spelling", identity.Mask(like))
+		}
 		if err := tx.CreateInvitation(ctx, in); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, actor, "invitation.create", p.ID, "invitation", strconv.FormatInt(in.ID, 10), nil,
-			map[string]any{"email": in.Email, "role": role})
+			map[string]any{"email": in.Email, "role": role, "expires_at": in.ExpiresAt})
 	})
 	if err != nil {
 		return nil, "", err
@@ -396,13 +411,17 @@ type NewAccount struct {
 }
 
 // Accept joins the project named by the invitation secret. A signed-in
-// actor joins as themselves; otherwise account creates a user with the
-// invited email. It returns the member's user ID.
+// actor joins as themselves, and only if the invitation was sent to their
+// email (authz.CheckInvitee): anyone else is refused, the refusal is
+// recorded as an "invitation.refuse" event and the invitation stays open
+// for its invitee. Otherwise account creates a user with the invited
+// email. It returns the member's user ID.
 func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string, account *NewAccount) (int64, error) {
 	var userID int64
 	var created *store.User
+	var refused error
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		created = nil
+		created, refused = nil, nil
 		now := clock.Millis(s.Clock.Now())
 		in, err := tx.InvitationByHash(ctx, authz.HashSecret(secret), now)
 		if errors.Is(err, store.ErrNotFound) {
@@ -413,6 +432,12 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 		}
 		who := actor
 		if actor.Authenticated() {
+			if err := authz.CheckInvitee(actor.Email, in.Email); err != nil {
+				// Commit the refusal's event, and nothing else.
+				refused = err
+				return s.record(ctx, tx, actor, "invitation.refuse", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
+					map[string]any{"account": actor.Email, "invited": in.Email})
+			}
 			userID = actor.UserID
 		} else {
 			if account == nil {
@@ -421,6 +446,11 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 			name, err := validation.Text("name", account.Name, true, MaxName, false)
 			if err != nil {
 				return err
+			}
+			if like, err := authz.Resembled(ctx, tx, in.Email); err != nil {
+				return err
+			} else if like != "" {
+				return validation.Conflictf("an account with an address that looks like this one was created since you were invited; ask the project's admins")
 			}
 			u := &store.User{Email: in.Email, Name: name, PasswordHash: account.PasswordHash, CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateUser(ctx, u); err != nil {
@@ -454,10 +484,36 @@ func (s *Service) Accept(ctx context.Context, actor *authz.Actor, secret string,
 		return s.record(ctx, tx, who, "invitation.accept", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
 			map[string]any{"role": role})
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return 0, fmt.Errorf("projects: accept invitation: %w", err)
 	}
 	return userID, nil
+}
+
+// ExpireInvitations records an "invitation.expire" event for each
+// invitation whose time ran out unused, once; a periodic task. It returns
+// how many expired.
+func (s *Service) ExpireInvitations(ctx context.Context) (int, error) {
+	n := 0
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		expired, err := tx.ExpireInvitations(ctx, clock.Millis(s.Clock.Now()))
+		if err != nil {
+			return err
+		}
+		n = len(expired)
+		system := &authz.Actor{Via: "system"}
+		for _, in := range expired {
+			if err := s.record(ctx, tx, system, "invitation.expire", in.ProjectID, "invitation", strconv.FormatInt(in.ID, 10), nil,
+				map[string]any{"email": in.Email, "expires_at": in.ExpiresAt}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // MemberProjects returns the projects userID is a member of, by name.

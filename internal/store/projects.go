@@ -207,17 +207,19 @@ type Invitation struct {
 	AcceptedAt int64
 	AcceptedBy int64
 	RevokedAt  int64
+	ExpiredAt  int64 // when the expiry was recorded, not when it fell due
 }
 
-const invitationColumns = `id, project_id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at`
+const invitationColumns = `id, project_id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at, expired_at`
 
 func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
 	var in Invitation
-	var by, acc, accBy, rev sql.NullInt64
-	if err := row.Scan(&in.ID, &in.ProjectID, &in.Email, &in.Role, &in.TokenHash, &by, &in.CreatedAt, &in.ExpiresAt, &acc, &accBy, &rev); err != nil {
+	var by, acc, accBy, rev, exp sql.NullInt64
+	if err := row.Scan(&in.ID, &in.ProjectID, &in.Email, &in.Role, &in.TokenHash, &by, &in.CreatedAt, &in.ExpiresAt, &acc, &accBy, &rev, &exp); err != nil {
 		return nil, err
 	}
 	in.InvitedBy, in.AcceptedAt, in.AcceptedBy, in.RevokedAt = nullTime(by), nullTime(acc), nullTime(accBy), nullTime(rev)
+	in.ExpiredAt = nullTime(exp)
 	return &in, nil
 }
 
@@ -268,6 +270,28 @@ func (t *Tx) RevokeInvitation(ctx context.Context, projectID, id, now int64) err
 		return ErrNotFound
 	}
 	return nil
+}
+
+// ExpireInvitations marks every invitation whose time ran out by now and
+// that was neither accepted nor revoked as expired, and returns them; an
+// invitation is returned once only.
+func (t *Tx) ExpireInvitations(ctx context.Context, now int64) ([]*Invitation, error) {
+	rows, err := t.query(ctx, `UPDATE invitations SET expired_at = $1
+		WHERE accepted_at IS NULL AND revoked_at IS NULL AND expired_at IS NULL AND expires_at <= $1
+		RETURNING `+invitationColumns, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to expire invitations: %w", err)
+	}
+	defer rows.Close()
+	var out []*Invitation
+	for rows.Next() {
+		in, err := scanInvitation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to expire invitations: %w", err)
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
 }
 
 // ListOpenInvitations returns a project's pending invitations.

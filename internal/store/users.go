@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"embargo/internal/identity"
 )
 
 // User is an account that can sign in.
@@ -32,8 +34,15 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, err
 }
 
-// NormalizeEmail is the form emails are stored and compared in.
+// NormalizeEmail is the form emails are stored and compared in
+// (identity.Canonical).
 func NormalizeEmail(email string) string {
+	return identity.Canonical(email)
+}
+
+// legacyEmail is the form emails were stored in before they were
+// NFKC-normalised and case-folded, which rows created then still have.
+func legacyEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
 }
 
@@ -80,9 +89,13 @@ func (t *Tx) UserByID(ctx context.Context, id int64) (*User, error) {
 	return u, nil
 }
 
-// UserByEmail returns ErrNotFound if there is no such user.
+// UserByEmail finds the user by any form of their email that has the same
+// canonical form (NormalizeEmail); an account stored before emails were
+// canonical is found by its old, lowercased form. It returns ErrNotFound if
+// there is no such user.
 func (t *Tx) UserByEmail(ctx context.Context, email string) (*User, error) {
-	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, NormalizeEmail(email)))
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email IN ($1, $2)
+		ORDER BY CASE WHEN email = $1 THEN 0 ELSE 1 END LIMIT 1`, NormalizeEmail(email), legacyEmail(email)))
 	if err != nil {
 		return nil, notFound(err, "user")
 	}
@@ -103,6 +116,24 @@ func (t *Tx) ListUsers(ctx context.Context) ([]*User, error) {
 			return nil, fmt.Errorf("store: unable to list users: %w", err)
 		}
 		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UserEmails returns every account's email, oldest account first.
+func (t *Tx) UserEmails(ctx context.Context) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT email FROM users ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list user emails: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, fmt.Errorf("store: unable to list user emails: %w", err)
+		}
+		out = append(out, e)
 	}
 	return out, rows.Err()
 }

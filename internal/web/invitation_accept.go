@@ -3,6 +3,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -19,6 +20,9 @@ type invitationData struct {
 	Invitation *store.Invitation
 	Project    *store.Project
 	LoginURL   string
+	// Refusal is why the signed-in account may not accept: the link was
+	// sent to another address. Empty for the invitee and for visitors.
+	Refusal string
 }
 
 // invitationPage loads the open invitation named by token.
@@ -28,14 +32,21 @@ func (h *web) invitationPage(r *router.Request, token string) (*page, error) {
 		return nil, err
 	}
 	p := newPage(r, "Join "+proj.Name)
-	p.Data = invitationData{Token: token, Invitation: in, Project: proj,
+	d := invitationData{Token: token, Invitation: in, Project: proj,
 		LoginURL: loginURL("/invitations/accept?token=" + url.QueryEscape(token))}
+	if r.Actor.Authenticated() {
+		if err := authz.CheckInvitee(r.Actor.Email, in.Email); err != nil {
+			d.Refusal = upperFirst(err.Error()) + "."
+		}
+	}
+	p.Data = d
 	return p, nil
 }
 
-// invitationForm shows who invites whom to what. A signed-in user accepts
-// with one button; anyone else creates their account here, under the
-// invited email.
+// invitationForm shows who invites whom to what. The signed-in invitee
+// accepts with one button, another signed-in account is told the link is
+// not theirs, and a visitor creates their account here, under the invited
+// email.
 func (h *web) invitationForm(w http.ResponseWriter, r *router.Request) {
 	p, err := h.invitationPage(r, r.URL.Query().Get("token"))
 	if err != nil {
@@ -60,7 +71,10 @@ func (h *web) invitationAccept(w http.ResponseWriter, r *router.Request) {
 	}
 	d := p.Data.(invitationData)
 	if r.Actor.Authenticated() {
-		if _, err := h.Projects.Accept(r.Context(), r.Actor, token, nil); err != nil {
+		if _, err := h.Projects.Accept(r.Context(), r.Actor, token, nil); errors.Is(err, authz.ErrNotInvitee) {
+			h.render(w, r.Request, http.StatusForbidden, viewInvitation, p) // the page says why
+			return
+		} else if err != nil {
 			h.formError(w, r, viewInvitation, p, err)
 			return
 		}
@@ -83,12 +97,12 @@ func (h *web) invitationAccept(w http.ResponseWriter, r *router.Request) {
 		h.formError(w, r, viewInvitation, p, err, "name", "password")
 		return
 	}
-	secret, pending, err := h.Accounts.Login(r.Context(), d.Invitation.Email, password, remoteIP(r.Request), r.UserAgent())
-	if err != nil || pending {
+	res, err := h.signIn(w, r, d.Invitation.Email, password)
+	if err != nil || res.MFAPending {
 		// The account and membership exist; signing in by hand still works.
 		http.Redirect(w, r.Request, loginURL("/projects/"+d.Project.Slug), http.StatusSeeOther)
 		return
 	}
-	h.setSession(w, secret, authz.SessionTTL)
+	h.setSession(w, res.Session, authz.SessionTTL)
 	redirect(w, r, "/projects/"+d.Project.Slug, "joined")
 }
