@@ -714,3 +714,106 @@ func (b *browser) visible(selector string) bool {
 	}
 	return ok
 }
+
+// axeViolation is one rule of axe-core that the page breaks, with the
+// elements that break it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// axeSource is the vendored axe-core, read once per run.
+var (
+	axeOnce   sync.Once
+	axeSource string
+	axeErr    error
+)
+
+// accessibilityViolations runs every rule axe-core enables by default (the
+// WCAG 2.x A and AA rules and the best practices) over the current page and
+// returns what it finds. axe-core is test data (testdata/axe): it is
+// evaluated in the page here, never served by the application.
+func (b *browser) accessibilityViolations() []axeViolation {
+	b.t.Helper()
+	axeOnce.Do(func() {
+		src, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+		axeSource, axeErr = string(src), err
+	})
+	if axeErr != nil {
+		b.t.Fatalf("read axe-core: %v", axeErr)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	// A page that has just loaded may still be running its deferred
+	// scripts, which add and show controls; axe looks once they are done.
+	const run = `(typeof axe === "undefined" ? Promise.reject(new Error("axe-core did not load")) :
+		new Promise(r => document.readyState === "complete" ? r() : addEventListener("load", r, {once: true}))
+		.then(() => axe.run(document, {resultTypes: ["violations"]}))
+		.then(r => r.violations))`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		b.fatalf("load axe-core into the page: %v", err)
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](run, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.fatalf("run axe-core: %v", err)
+	}
+	return v
+}
+
+// viewport sets the size of the tab's window in CSS pixels.
+func (b *browser) viewport(width, height int64) {
+	b.t.Helper()
+	b.do(fmt.Sprintf("resize to %dx%d", width, height), chromedp.EmulateViewport(width, height))
+}
+
+// overflowX returns by how many CSS pixels the page is wider than the
+// window (more than zero means it scrolls sideways) and the innermost
+// elements that stick out past the window's right edge.
+func (b *browser) overflowX() (int, []string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	const js = `(() => {
+		const w = document.documentElement.clientWidth;
+		const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+			(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "");
+		// What a box that fits scrolls or clips does not widen the page.
+		const contained = e => {
+			for (let p = e.parentElement; p; p = p.parentElement) {
+				if (getComputedStyle(p).overflowX !== "visible" && p.getBoundingClientRect().right <= w + 0.5) return true;
+			}
+			return false;
+		};
+		const out = [];
+		for (const e of document.body.querySelectorAll("*")) {
+			const right = e.getBoundingClientRect().right;
+			if (right > w + 0.5 && !contained(e) && !Array.from(e.children).some(c => c.getBoundingClientRect().right > w + 0.5)) {
+				out.push(name(e) + " (right edge at " + Math.round(right) + ")");
+			}
+		}
+		// Text can stick out of a box that fits.
+		const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			const r = document.createRange();
+			r.selectNodeContents(n);
+			const right = r.getBoundingClientRect().right;
+			if (right > w + 0.5 && !contained(n)) {
+				out.push("text " + JSON.stringify(n.textContent.trim().slice(0, 40)) + " in " + name(n.parentElement) + " (right edge at " + Math.round(right) + ")");
+			}
+		}
+		return {n: document.documentElement.scrollWidth - w, out};
+	})()`
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		N   int      `json:"n"`
+		Out []string `json:"out"`
+	}](js))
+	if err != nil {
+		b.fatalf("measure the page's width: %v", err)
+	}
+	return r.N, r.Out
+}

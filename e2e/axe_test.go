@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestBrowserAxe checks every kind of page with axe-core in one browser:
+// the first admin's setup, a project with a key, a case made by hand and
+// one reported through the public form, the reporter's portal, the team's
+// pages, the signed-out pages and an error page. Any violation of any rule
+// axe-core enables by default fails the test, whatever its impact. The case
+// page, with its triage form open, must also fit a 320 px wide window
+// without scrolling sideways (WCAG 1.4.10, reflow).
+func TestBrowserAxe(t *testing.T) {
+	b := newBrowser(t)
+	base, setupLink := startServer(t, t.TempDir())
+	if setupLink == "" {
+		t.Fatal("the server printed no setup link on its first start")
+	}
+	const email, password = "grace@example.com", "correct horse battery staple"
+	check := func(what string) {
+		t.Helper()
+		if v := b.accessibilityViolations(); len(v) > 0 {
+			t.Errorf("%s (%s): axe-core finds %d violations:\n%s", what, b.location(), len(v), formatViolations(v))
+		}
+	}
+
+	b.open(setupLink)
+	check("setup")
+	b.fill(`input[name="email"]`, email)
+	b.fill(`input[name="name"]`, "Grace Admin")
+	b.fill(`input[name="password"]`, password)
+	b.submit(`form:has(input[name="password"]) button[type="submit"]`)
+	check("home without projects")
+
+	b.open(base + "/projects/new")
+	check("new project")
+	b.fill(`input[name="slug"]`, "acme")
+	b.fill(`input[name="name"]`, "Acme")
+	b.submit(`form:has(input[name="slug"]) button[type="submit"]`)
+	check("case list without cases")
+
+	b.open(base + "/projects/acme/settings")
+	check("project settings without a key")
+	b.submit(`form[action="/projects/acme/settings/pgp-key/generate"] button[type="submit"]`)
+	check("project settings with a key")
+
+	// A case reported through the public form, encrypted in the browser.
+	b.open(base + "/p/acme/security")
+	check("security policy")
+	b.open(base + "/p/acme/report")
+	b.waitVisible("#encrypt")
+	check("report form")
+	b.fill(`input[name="title"]`, "Heap overflow in the TIFF parser")
+	b.fill(`textarea[name="description"]`, "A crafted TIFF overflows the strip buffer in tiff_read_strip.")
+	b.fill(`textarea[name="steps_to_reproduce"]`, "Run `tiffinfo` on the attached sample.")
+	b.fill(`textarea[name="impact"]`, "Remote code execution where thumbnails are made.")
+	if p := b.submit(`form[action="/p/acme/report"] button[type="submit"]`); p.Status != 201 {
+		b.fatalf("sending the report answered %d, want 201", p.Status)
+	}
+	check("report receipt")
+	portal := strings.TrimSpace(b.text("#reporter-link"))
+	b.open(portal)
+	check("reporter portal")
+
+	// A case made by hand.
+	b.open(base + "/projects/acme/cases/new")
+	check("new case")
+	b.fill(`input[name="title"], textarea[name="title"]`, "Open redirect after sign-in")
+	b.fill(`textarea[name="description"], input[name="description"]`, "The `next` parameter accepts any origin.")
+	b.fill(`input[name="component"]`, "web")
+	b.submit(`form:has([name="title"]) button[type="submit"]`)
+
+	// The reported case, acknowledged, in triage, with a note.
+	b.open(base + "/cases/ACME-1")
+	check("case page of a new report")
+	b.submit(`form#acknowledge button[type="submit"]`)
+	b.submit(`form.transition[data-to="triage"] button[type="submit"]`)
+	b.fill(`form#note-form textarea[name="body"]`, "Reproduced on 2.3.1.")
+	b.submit(`form#note-form button[type="submit"]`)
+	check("case page")
+	b.press(`details:has(#triage-form) > summary`)
+	check(`case page with "Edit triage" open`)
+	b.viewport(320, 800)
+	if n, wide := b.overflowX(); n > 0 {
+		t.Errorf("the case page with \"Edit triage\" open scrolls sideways by %d px in a 320 px window (WCAG 1.4.10); too wide:\n  %s", n, strings.Join(wide, "\n  "))
+	}
+	check(`case page with "Edit triage" open, 320 px wide`)
+	b.viewport(1280, 1024)
+
+	b.open(base + "/")
+	check("home with the queue")
+	b.open(base + "/projects/acme")
+	check("case list")
+	b.open(base + "/search?q=overflow")
+	check("search")
+	b.open(base + "/projects/acme/metrics")
+	check("metrics")
+	b.open(base + "/projects/acme/members")
+	check("members")
+	b.fill(`#invite-email`, "carol@example.org")
+	b.submit(`form[action="/projects/acme/invitations"] button[type="submit"]`)
+	check("members with a new invitation link")
+	invite := b.value(`#invite-link`)
+	b.open(base + "/account")
+	check("account")
+	b.open(base + "/admin/users")
+	check("admin users")
+	b.open(base + "/no/such/page")
+	check("not found")
+
+	// Signed out.
+	logout(t, b)
+	b.open(base + "/login")
+	check("sign-in")
+	b.fill(`input[name="email"]`, email)
+	b.fill(`input[name="password"]`, "not the password at all")
+	b.submit(`form:has(input[name="password"]) button[type="submit"]`)
+	check("sign-in refused")
+	b.open(invite)
+	check("invitation")
+	b.open(base + "/p/acme/report")
+	check("report form, signed out")
+	b.open(portal)
+	check("reporter portal, signed out")
+}
+
+// formatViolations lists each violation with its impact and the elements
+// that break it, one per line.
+func formatViolations(vs []axeViolation) string {
+	var sb strings.Builder
+	for _, v := range vs {
+		fmt.Fprintf(&sb, "  %s (%s): %s\n", v.ID, v.Impact, v.Help)
+		for _, n := range v.Nodes {
+			fmt.Fprintf(&sb, "    %v\n", n.Target)
+			if n.Summary != "" {
+				fmt.Fprintf(&sb, "      %s\n", strings.ReplaceAll(n.Summary, "\n", "\n      "))
+			}
+		}
+	}
+	return sb.String()
+}
