@@ -85,6 +85,7 @@ func TestBrowserAxe(t *testing.T) {
 	check("case page")
 	b.press(`details:has(#triage-form) > summary`)
 	check(`case page with "Edit triage" open`)
+	checkFocusRings(t, "case page", b.tabThrough(200))
 	b.viewport(320, 800)
 	if n, wide := b.overflowX(); n > 0 {
 		t.Errorf("the case page with \"Edit triage\" open scrolls sideways by %d px in a 320 px window (WCAG 1.4.10); too wide:\n  %s", n, strings.Join(wide, "\n  "))
@@ -125,8 +126,27 @@ func TestBrowserAxe(t *testing.T) {
 	check("invitation")
 	b.open(base + "/p/acme/report")
 	check("report form, signed out")
+	b.waitVisible("#encrypt")
+	checkFocusRings(t, "report form", b.tabThrough(60))
 	b.open(portal)
 	check("reporter portal, signed out")
+}
+
+// checkFocusRings fails the test for every control whose focus ring is
+// missing, thinner than 2 px or below 3:1 against what is beside it
+// (WCAG 1.4.11, non-text contrast).
+func checkFocusRings(t *testing.T, what string, rings []focusRing) {
+	t.Helper()
+	if len(rings) == 0 {
+		t.Errorf("%s: Tab reaches no control", what)
+	}
+	t.Logf("%s: Tab reaches %d controls", what, len(rings))
+	for _, r := range rings {
+		if r.Style == "none" || r.Width < 2 || r.Ratio < 3 {
+			t.Errorf("%s: %s shows focus with a %gpx %s outline of %s, %.2f:1 against %s; want 2px or more at 3:1 or more",
+				what, r.Element, r.Width, r.Style, r.Color, r.Ratio, r.Behind)
+		}
+	}
 }
 
 // formatViolations lists each violation with its impact and the elements

@@ -29,6 +29,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make and drop test schemas
 
 	// The tests run a binary that go build makes in a subprocess, which
@@ -816,4 +817,62 @@ func (b *browser) overflowX() (int, []string) {
 		b.fatalf("measure the page's width: %v", err)
 	}
 	return r.N, r.Out
+}
+
+// focusRing is how one control shows keyboard focus.
+type focusRing struct {
+	Element string  `json:"element"` // tag, id and classes
+	Style   string  `json:"style"`   // outline-style
+	Width   float64 `json:"width"`   // outline width in CSS pixels
+	Color   string  `json:"color"`
+	Behind  string  `json:"behind"` // the colour the ring is drawn against
+	Ratio   float64 `json:"ratio"`  // contrast of Color against Behind
+}
+
+// tabThrough presses Tab up to n times from the top of the page and
+// returns how each control it reaches draws its focus ring: the outline
+// and its contrast against what is beside it (the element's own
+// background for a ring drawn inside it, what is behind the element
+// otherwise). It stops early when focus leaves the page.
+func (b *browser) tabThrough(n int) []focusRing {
+	b.t.Helper()
+	const measure = `(() => {
+		const e = document.activeElement;
+		if (!e || e === document.body) return null;
+		const rgba = s => { const m = s.match(/[\d.]+/g).map(Number); return m.length < 4 ? [...m, 1] : m; };
+		const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+		const bgOf = el => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+		const cs = getComputedStyle(e);
+		const inside = parseFloat(cs.outlineOffset) < 0;
+		const behind = inside ? bgOf(e) : bgOf(e.parentElement);
+		const color = rgba(cs.outlineColor);
+		const l1 = lum(color), l2 = lum(behind);
+		const name = e.tagName.toLowerCase() + (e.type ? "[type=" + e.type + "]" : "") + (e.id ? "#" + e.id : "") +
+			(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "") +
+			" " + JSON.stringify((e.innerText || e.value || "").trim().slice(0, 30));
+		return {element: name, style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor,
+			behind: "rgb(" + behind.slice(0, 3).join(", ") + ")", ratio: (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)};
+	})()`
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	// Focusing the body for a moment moves the point that Tab starts
+	// from to the top of the page.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute("tabindex"); true`)); err != nil {
+		b.fatalf("reset focus: %v", err)
+	}
+	var rings []focusRing
+	for range n {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			b.fatalf("press Tab: %v", err)
+		}
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[*focusRing](measure))
+		if err != nil {
+			b.fatalf("measure the focus ring: %v", err)
+		}
+		if r == nil {
+			break
+		}
+		rings = append(rings, *r)
+	}
+	return rings
 }
