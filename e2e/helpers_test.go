@@ -756,8 +756,14 @@ func (b *browser) accessibilityViolations() []axeViolation {
 		new Promise(r => document.readyState === "complete" ? r() : addEventListener("load", r, {once: true}))
 		.then(() => axe.run(document, {resultTypes: ["violations"]}))
 		.then(r => r.violations))`
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
-		b.fatalf("load axe-core into the page: %v", err)
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	if err != nil {
+		b.fatalf("look for axe-core in the page: %v", err)
+	}
+	if !loaded {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+			b.fatalf("load axe-core into the page: %v", err)
+		}
 	}
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](run, chromedp.EvalAwaitPromise))
 	if err != nil {
