@@ -124,6 +124,12 @@ func TestBrowserAxe(t *testing.T) {
 	check("account")
 	b.open(base + "/admin/users")
 	check("admin users")
+	b.open(base + "/projects/acme/settings")
+	b.acceptConfirms()
+	b.submit(`form[action="/projects/acme/archive"] button[type="submit"]`)
+	b.open(base + "/projects/acme")
+	check("case list of an archived project")
+	b.submit(`.archived-banner form[action="/projects/acme/unarchive"] button[type="submit"]`)
 	b.open(base + "/no/such/page")
 	check("not found")
 

@@ -736,8 +736,9 @@ var (
 )
 
 // accessibilityViolations runs every rule axe-core enables by default (the
-// WCAG 2.x A and AA rules and the best practices) over the current page and
-// returns what it finds. axe-core is test data (testdata/axe): it is
+// WCAG 2.x A and AA rules and the best practices), and WCAG 2.2's target
+// size (2.5.8), which it does not, over the current page and returns what
+// it finds. axe-core is test data (testdata/axe): it is
 // evaluated in the page here, never served by the application.
 func (b *browser) accessibilityViolations() []axeViolation {
 	b.t.Helper()
@@ -754,7 +755,7 @@ func (b *browser) accessibilityViolations() []axeViolation {
 	// scripts, which add and show controls; axe looks once they are done.
 	const run = `(typeof axe === "undefined" ? Promise.reject(new Error("axe-core did not load")) :
 		new Promise(r => document.readyState === "complete" ? r() : addEventListener("load", r, {once: true}))
-		.then(() => axe.run(document, {resultTypes: ["violations"]}))
+		.then(() => axe.run(document, {resultTypes: ["violations"], rules: {"target-size": {enabled: true}}}))
 		.then(r => r.violations))`
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
 	if err != nil {
@@ -881,4 +882,15 @@ func (b *browser) tabThrough(n int) []focusRing {
 		rings = append(rings, *r)
 	}
 	return rings
+}
+
+// acceptConfirms makes the page's confirmation questions (window.confirm,
+// asked by forms with data-confirm) answer yes until the next navigation.
+func (b *browser) acceptConfirms() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.confirm = () => true; true`)); err != nil {
+		b.fatalf("accept confirmations: %v", err)
+	}
 }
