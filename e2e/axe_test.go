@@ -120,6 +120,12 @@ func TestBrowserAxe(t *testing.T) {
 	b.submit(`form[action="/projects/acme/invitations"] button[type="submit"]`)
 	checkPhone("members with a new invitation link")
 	invite := b.value(`#invite-link`)
+	b.fill(`#add-email`, "nobody@example.org")
+	b.submit(`form[action="/projects/acme/members"] button[type="submit"]`)
+	if !b.has(`[aria-invalid="true"]`) {
+		b.fatalf("members, adding someone who has no account: no field is marked invalid")
+	}
+	check("members, adding someone who has no account")
 	b.open(base + "/account")
 	check("account")
 	b.fill(`#token-name`, "CI sync")
@@ -133,6 +139,14 @@ func TestBrowserAxe(t *testing.T) {
 	portal = strings.TrimSpace(b.text("#reporter-link"))
 	b.open(base + "/admin/users")
 	check("admin users")
+	b.fill(`form[action="/admin/users"] input[name="email"]`, "dana@example.org")
+	b.fill(`form[action="/admin/users"] input[name="name"]`, "Dana")
+	b.fill(`form[action="/admin/users"] input[name="password"]`, "short")
+	b.submit(`form[action="/admin/users"] button[type="submit"]`)
+	if !b.has(`[aria-invalid="true"]`) {
+		b.fatalf("admin users, a password refused: no field is marked invalid")
+	}
+	check("admin users, a password refused")
 	b.open(base + "/projects/acme/settings")
 	b.acceptConfirms()
 	b.submit(`form[action="/projects/acme/archive"] button[type="submit"]`)
