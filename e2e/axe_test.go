@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 )
 
 // TestBrowserAxe checks every kind of page with axe-core in one browser:
@@ -156,8 +159,24 @@ func TestBrowserAxe(t *testing.T) {
 	b.open(base + "/no/such/page")
 	check("not found")
 
-	// Signed out.
+	// Two-factor authentication: turned on, with its recovery codes, then
+	// asked for at sign-in, which is abandoned.
+	b.open(base + "/account")
+	code, err := totp.GenerateCode(strings.TrimSpace(b.text("#totp-secret")), time.Now())
+	if err != nil {
+		t.Fatalf("TOTP code for the key the account page shows: %v", err)
+	}
+	b.fill(`#totp-code`, code)
+	b.submit(`form[action="/account/2fa/confirm"] button[type="submit"]`)
+	check("account with new recovery codes")
 	logout(t, b)
+	if p := login(t, b, base, email, password); urlPath(t, p.URL) != "/login/2fa" {
+		b.fatalf("signing in with two-factor on should ask for a code at /login/2fa, got %s", p.URL)
+	}
+	check("two-factor sign-in")
+	b.submit(`.auth form[action="/logout"] button[type="submit"]`)
+
+	// Signed out.
 	b.open(base + "/login")
 	check("sign-in")
 	b.fill(`input[name="email"]`, email)
