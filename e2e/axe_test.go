@@ -104,6 +104,15 @@ func TestBrowserAxe(t *testing.T) {
 	b.submit(`form.transition[data-to="triage"] button[type="submit"]`)
 	b.fill(`form#note-form textarea[name="body"]`, "Reproduced on 2.3.1.")
 	b.submit(`form#note-form button[type="submit"]`)
+	b.fill(`#label-input`, "needs-backport")
+	b.submit(`form#label-form button[type="submit"]`)
+	b.fill(`#link-case`, "ACME-2")
+	b.submit(`form#link-form button[type="submit"]`)
+	b.fill(`#cvss-vector-input`, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+	b.submit(`#cvss-save`)
+	if !strings.Contains(b.text("#case-labels"), "needs-backport") || !strings.Contains(b.text("#case-links"), "ACME-2") || !strings.Contains(b.text("#cvss-score"), "9.8") {
+		b.fatalf("the case page does not show the label, the link and the CVSS score just added")
+	}
 	checkPhone("case page")
 	b.press(`details:has(#triage-form) > summary`)
 	checkPhone(`case page with "Edit triage" open`)
@@ -200,8 +209,9 @@ func checkFocusRings(t *testing.T, what string, rings []focusRing) {
 	t.Helper()
 	if len(rings) == 0 {
 		t.Errorf("%s: Tab reaches no control", what)
+		return
 	}
-	t.Logf("%s: Tab reaches %d controls", what, len(rings))
+	t.Logf("%s: Tab reaches %d controls, the last %s", what, len(rings), rings[len(rings)-1].Element)
 	for _, r := range rings {
 		if r.Style == "none" || r.Width < 2 || r.Ratio < 3 {
 			t.Errorf("%s: %s shows focus with a %gpx %s outline of %s, %.2f:1 against %s; want 2px or more at 3:1 or more",
