@@ -15,9 +15,9 @@ import (
 // the first admin's setup, a project with a key, a case made by hand and
 // one reported through the public form, the reporter's portal, the team's
 // pages, the signed-out pages and an error page. Any violation of any rule
-// axe-core enables by default fails the test, whatever its impact, in a
-// wide window and in one 320 px wide, which no page may scroll sideways in
-// (WCAG 1.4.10, reflow). Tab must show a clear focus ring on every control
+// axe-core enables by default, or of WCAG 2.2's target size, fails the
+// test whatever its impact. Every page is also shown 320 px wide, where it
+// may not scroll sideways (WCAG 1.4.10, reflow). Tab must show a clear focus ring on every control
 // of the report form and the case page.
 func TestBrowserAxe(t *testing.T) {
 	b := newBrowser(t)
