@@ -17,8 +17,9 @@ import (
 // pages, the signed-out pages and an error page. Any violation of any rule
 // axe-core enables by default, or of WCAG 2.2's target size, fails the
 // test whatever its impact. Every page is also shown 320 px wide, where it
-// may not scroll sideways (WCAG 1.4.10, reflow). Tab must show a clear focus ring on every control
-// of the report form and the case page.
+// may not scroll sideways (WCAG 1.4.10, reflow). Tab must show a clear
+// focus ring on every control of the report form, the case page, the
+// queue, the case list and the members page.
 func TestBrowserAxe(t *testing.T) {
 	b := newBrowser(t)
 	base, setupLink := startServer(t, t.TempDir())
@@ -120,14 +121,17 @@ func TestBrowserAxe(t *testing.T) {
 
 	b.open(base + "/")
 	checkPhone("home with the queue")
+	checkFocusRings(t, "home with the queue", b.tabThrough(60))
 	b.open(base + "/projects/acme")
 	checkPhone("case list")
+	checkFocusRings(t, "case list", b.tabThrough(80))
 	b.open(base + "/search?q=overflow")
 	checkPhone("search")
 	b.open(base + "/projects/acme/metrics")
 	checkPhone("metrics")
 	b.open(base + "/projects/acme/members")
 	check("members")
+	checkFocusRings(t, "members", b.tabThrough(60))
 	b.fill(`#invite-email`, "carol@example.org")
 	b.submit(`form[action="/projects/acme/invitations"] button[type="submit"]`)
 	checkPhone("members with a new invitation link")
@@ -167,6 +171,9 @@ func TestBrowserAxe(t *testing.T) {
 	b.submit(`.archived-banner form[action="/projects/acme/unarchive"] button[type="submit"]`)
 	b.open(base + "/no/such/page")
 	check("not found")
+	if r := api(t, "GET", base+"/static/axe.min.js", "", nil); r.Status != 404 {
+		t.Errorf("GET /static/axe.min.js answered %d: axe-core is test data, never served", r.Status)
+	}
 
 	// Two-factor authentication: turned on, with its recovery codes, then
 	// asked for at sign-in, which is abandoned.
