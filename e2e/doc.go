@@ -8,6 +8,8 @@
 //
 // The browser tests need Chromium at /usr/bin/chromium, or wherever
 // EMBARGO_CHROMIUM points. Without it they skip, except when CI=true, where
-// a missing browser is a failure. The PostgreSQL variants run when
+// a missing browser is a failure. TestBrowserAxe audits every kind of page
+// with axe-core, which is test data in testdata/axe and never served by
+// the application. The PostgreSQL variants run when
 // EMBARGO_TEST_POSTGRES holds a postgres:// URL, each in a schema of its own.
 package e2e

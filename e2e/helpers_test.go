@@ -29,6 +29,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make and drop test schemas
 
 	// The tests run a binary that go build makes in a subprocess, which
@@ -713,4 +714,183 @@ func (b *browser) visible(selector string) bool {
 		b.fatalf("look at %s: %v", selector, err)
 	}
 	return ok
+}
+
+// axeViolation is one rule of axe-core that the page breaks, with the
+// elements that break it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// axeSource is the vendored axe-core, read once per run.
+var (
+	axeOnce   sync.Once
+	axeSource string
+	axeErr    error
+)
+
+// accessibilityViolations runs every rule axe-core enables by default (the
+// WCAG 2.x A and AA rules and the best practices), and WCAG 2.2's target
+// size (2.5.8), which it does not, over the current page and returns what
+// it finds. axe-core is test data (testdata/axe): it is
+// evaluated in the page here, never served by the application.
+func (b *browser) accessibilityViolations() []axeViolation {
+	b.t.Helper()
+	axeOnce.Do(func() {
+		src, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+		axeSource, axeErr = string(src), err
+	})
+	if axeErr != nil {
+		b.t.Fatalf("read axe-core: %v", axeErr)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	// A page that has just loaded may still be running its deferred
+	// scripts, which add and show controls; axe looks once they are done.
+	const run = `(typeof axe === "undefined" ? Promise.reject(new Error("axe-core did not load")) :
+		new Promise(r => document.readyState === "complete" ? r() : addEventListener("load", r, {once: true}))
+		.then(() => axe.run(document, {resultTypes: ["violations"], rules: {"target-size": {enabled: true}}}))
+		.then(r => r.violations))`
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	if err != nil {
+		b.fatalf("look for axe-core in the page: %v", err)
+	}
+	if !loaded {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+			b.fatalf("load axe-core into the page: %v", err)
+		}
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](run, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.fatalf("run axe-core: %v", err)
+	}
+	return v
+}
+
+// viewport sets the size of the tab's window in CSS pixels.
+func (b *browser) viewport(width, height int64) {
+	b.t.Helper()
+	b.do(fmt.Sprintf("resize to %dx%d", width, height), chromedp.EmulateViewport(width, height))
+}
+
+// overflowX returns by how many CSS pixels the page is wider than the
+// window (more than zero means it scrolls sideways) and the innermost
+// elements that stick out past the window's right edge.
+func (b *browser) overflowX() (int, []string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	const js = `(() => {
+		const w = document.documentElement.clientWidth;
+		const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+			(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "");
+		// What a box that fits scrolls or clips does not widen the page.
+		const contained = e => {
+			for (let p = e.parentElement; p; p = p.parentElement) {
+				if (getComputedStyle(p).overflowX !== "visible" && p.getBoundingClientRect().right <= w + 0.5) return true;
+			}
+			return false;
+		};
+		const out = [];
+		for (const e of document.body.querySelectorAll("*")) {
+			const right = e.getBoundingClientRect().right;
+			if (right > w + 0.5 && !contained(e) && !Array.from(e.children).some(c => c.getBoundingClientRect().right > w + 0.5)) {
+				out.push(name(e) + " (right edge at " + Math.round(right) + ")");
+			}
+		}
+		// Text can stick out of a box that fits.
+		const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			const r = document.createRange();
+			r.selectNodeContents(n);
+			const right = r.getBoundingClientRect().right;
+			if (right > w + 0.5 && !contained(n)) {
+				out.push("text " + JSON.stringify(n.textContent.trim().slice(0, 40)) + " in " + name(n.parentElement) + " (right edge at " + Math.round(right) + ")");
+			}
+		}
+		return {n: document.documentElement.scrollWidth - w, out};
+	})()`
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		N   int      `json:"n"`
+		Out []string `json:"out"`
+	}](js))
+	if err != nil {
+		b.fatalf("measure the page's width: %v", err)
+	}
+	return r.N, r.Out
+}
+
+// focusRing is how one control shows keyboard focus.
+type focusRing struct {
+	Element string  `json:"element"` // tag, id and classes
+	Style   string  `json:"style"`   // outline-style
+	Width   float64 `json:"width"`   // outline width in CSS pixels
+	Color   string  `json:"color"`
+	Behind  string  `json:"behind"` // the colour the ring is drawn against
+	Ratio   float64 `json:"ratio"`  // contrast of Color against Behind
+}
+
+// tabThrough presses Tab up to n times from the top of the page and
+// returns how each control it reaches draws its focus ring: the outline
+// and its contrast against what is beside it (the element's own
+// background for a ring drawn inside it, what is behind the element
+// otherwise). It stops early when focus leaves the page.
+func (b *browser) tabThrough(n int) []focusRing {
+	b.t.Helper()
+	const measure = `(() => {
+		const e = document.activeElement;
+		if (!e || e === document.body) return null;
+		const rgba = s => { const m = s.match(/[\d.]+/g).map(Number); return m.length < 4 ? [...m, 1] : m; };
+		const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+		const bgOf = el => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+		const cs = getComputedStyle(e);
+		const inside = parseFloat(cs.outlineOffset) < 0;
+		const behind = inside ? bgOf(e) : bgOf(e.parentElement);
+		const color = rgba(cs.outlineColor);
+		const l1 = lum(color), l2 = lum(behind);
+		const name = e.tagName.toLowerCase() + (e.type ? "[type=" + e.type + "]" : "") + (e.id ? "#" + e.id : "") +
+			(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "") +
+			" " + JSON.stringify((e.innerText || e.value || "").trim().slice(0, 30));
+		return {element: name, style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor,
+			behind: "rgb(" + behind.slice(0, 3).join(", ") + ")", ratio: (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)};
+	})()`
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	// Focusing the body for a moment moves the point that Tab starts
+	// from to the top of the page.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute("tabindex"); true`)); err != nil {
+		b.fatalf("reset focus: %v", err)
+	}
+	var rings []focusRing
+	for range n {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			b.fatalf("press Tab: %v", err)
+		}
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[*focusRing](measure))
+		if err != nil {
+			b.fatalf("measure the focus ring: %v", err)
+		}
+		if r == nil {
+			break
+		}
+		rings = append(rings, *r)
+	}
+	return rings
+}
+
+// acceptConfirms makes the page's confirmation questions (window.confirm,
+// asked by forms with data-confirm) answer yes until the next navigation.
+func (b *browser) acceptConfirms() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.confirm = () => true; true`)); err != nil {
+		b.fatalf("accept confirmations: %v", err)
+	}
 }

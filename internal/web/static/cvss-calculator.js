@@ -108,7 +108,7 @@
       while (root.firstChild) {
         root.removeChild(root.firstChild);
       }
-      var heading = document.createElement("h4");
+      var heading = document.createElement("h3");
       heading.textContent = "Calculator";
       root.appendChild(heading);
       var switcher = document.createElement("div");
