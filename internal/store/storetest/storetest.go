@@ -16,12 +16,14 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -136,21 +138,28 @@ func migratedSQLite() ([]byte, error) {
 }
 
 // pgTemplate is the migrated database every PostgreSQL test database is
-// copied from, made once per test binary, and the connection that makes
-// the copies.
+// copied from, made once per test binary, and the connections that make
+// the copies and mark them as in use.
 var pgTemplate struct {
 	once  sync.Once
 	admin *sql.DB
+	owner *sql.Conn // holds the advisory lock on ownerKey(id) until the process exits
+	id    string    // "<unix time>_<random>", in the name of every database made here
 	name  string
+	seq   atomic.Int64
 	err   error
 }
 
-// Names of the databases made here: a prefix, the Unix time of creation
-// and a random part. The time lets a later run drop what a killed run left.
+// The databases made here are named after the test binary that made them:
+// embargo_tpl_<id> is its template, embargo_test_<id>_<n> its tests' copies.
+// While it runs, it holds a session advisory lock on ownerKey(id); a
+// database whose lock is free belongs to a binary that has ended, and the
+// next binary to make a template drops it. A binary cannot drop its own
+// template when it ends: go test gives no hook for that without a TestMain
+// in every package.
 const (
 	templatePrefix = "embargo_tpl_"
 	testPrefix     = "embargo_test_"
-	staleAfter     = time.Hour
 )
 
 // PostgresDSN creates a database of its own on the EMBARGO_TEST_POSTGRES
@@ -167,52 +176,61 @@ func PostgresDSN(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("postgres: bad %s: %v", PostgresEnv, err)
 	}
-	pgTemplate.once.Do(func() {
-		pgTemplate.admin, pgTemplate.name, pgTemplate.err = migratedPostgres(base)
-	})
+	pgTemplate.once.Do(func() { pgTemplate.err = migratedPostgres(base) })
 	if pgTemplate.err != nil {
 		t.Fatalf("postgres template: %v", pgTemplate.err)
 	}
 	admin := pgTemplate.admin
-	name := databaseName(testPrefix)
+	name := testPrefix + pgTemplate.id + "_" + strconv.FormatInt(pgTemplate.seq.Add(1), 10)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+pgTemplate.name); err != nil {
 		t.Fatalf("postgres: create database: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		// FORCE: a server a test started may still hold a connection.
-		if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("postgres: drop database %s: %v", name, err)
-		}
+		// DROP DATABASE waits for a checkpoint, a second or more on a
+		// busy server, and the test need not wait with it. A drop the
+		// process exits before is left to the next binary's
+		// dropOrphans. FORCE: a server a test started may still hold a
+		// connection.
+		go admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
 	})
 	u.Path = "/" + name
 	return u.String()
 }
 
-// migratedPostgres drops what killed runs left behind, then creates and
-// migrates a template database. It returns a connection to the base
-// database, for creating copies, and the template's name.
-func migratedPostgres(base string) (*sql.DB, string, error) {
+// migratedPostgres takes this binary's advisory lock, drops what ended
+// binaries left behind, then creates and migrates the template database.
+func migratedPostgres(base string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		return nil, "", err
-	}
-	admin.SetMaxIdleConns(4)
-	dropStale(ctx, admin)
-	name := databaseName(templatePrefix)
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
-		admin.Close()
-		return nil, "", fmt.Errorf("create database (the role needs CREATEDB): %w", err)
-	}
 	u, err := url.Parse(base)
 	if err != nil {
+		return err
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return err
+	}
+	admin.SetMaxIdleConns(4)
+	var b [6]byte
+	rand.Read(b[:])
+	id := strconv.FormatInt(time.Now().Unix(), 10) + "_" + hex.EncodeToString(b[:])
+	// The lock comes before the template exists, so that no other binary
+	// ever sees the template with its lock free.
+	owner, err := admin.Conn(ctx)
+	if err == nil {
+		_, err = owner.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, ownerKey(id))
+	}
+	if err != nil {
 		admin.Close()
-		return nil, "", err
+		return err
+	}
+	dropOrphans(ctx, owner)
+	name := templatePrefix + id
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+		admin.Close()
+		return fmt.Errorf("create database (the role needs CREATEDB): %w", err)
 	}
 	u.Path = "/" + name
 	s, err := store.Open(ctx, u.String())
@@ -225,63 +243,64 @@ func migratedPostgres(base string) (*sql.DB, string, error) {
 	if err != nil {
 		admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 		admin.Close()
-		return nil, "", fmt.Errorf("migrate %s: %w", name, err)
+		return fmt.Errorf("migrate %s: %w", name, err)
 	}
-	return admin, name, nil
+	pgTemplate.admin, pgTemplate.owner, pgTemplate.id, pgTemplate.name = admin, owner, id, name
+	return nil
 }
 
-// dropStale drops the templates and test databases older than staleAfter:
-// a test binary cannot drop its template when it ends, and a killed one
-// leaves its test databases too. Errors are ignored; another binary may be
-// dropping the same database.
-func dropStale(ctx context.Context, admin *sql.DB) {
-	rows, err := admin.QueryContext(ctx, `SELECT datname FROM pg_database
-		WHERE datname LIKE 'embargo\_tpl\_%' OR datname LIKE 'embargo\_test\_%'`)
+// dropOrphans drops the templates and test databases of binaries that
+// have ended: those whose advisory lock conn can take. Errors are ignored;
+// a database left now is dropped by a later binary.
+func dropOrphans(ctx context.Context, conn *sql.Conn) {
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database
+		WHERE datname LIKE 'embargo\_tpl\_%' OR datname LIKE 'embargo\_test\_%' ORDER BY datname`)
 	if err != nil {
 		return
 	}
-	var stale []string
+	byOwner := map[string][]string{}
 	for rows.Next() {
 		var name string
 		if rows.Scan(&name) != nil {
 			continue
 		}
-		if createdAt, ok := databaseTime(name); ok && time.Since(createdAt) > staleAfter {
-			stale = append(stale, name)
+		if id, ok := ownerID(name); ok {
+			byOwner[id] = append(byOwner[id], name)
 		}
 	}
 	rows.Close()
-	for _, name := range stale {
-		admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-	}
-}
-
-// databaseName returns prefix, the Unix time and a random part: a name
-// no other test, test binary or run uses.
-func databaseName(prefix string) string {
-	var b [6]byte
-	rand.Read(b[:])
-	return prefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + hex.EncodeToString(b[:])
-}
-
-// databaseTime returns when the database named by databaseName was made.
-func databaseTime(name string) (time.Time, bool) {
-	for _, prefix := range []string{templatePrefix, testPrefix} {
-		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok {
+	for id, names := range byOwner {
+		var free bool
+		if conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, ownerKey(id)).Scan(&free) != nil || !free {
 			continue
 		}
-		sec, _, ok := strings.Cut(rest, "_")
-		if !ok {
-			return time.Time{}, false
+		for _, name := range names {
+			conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 		}
-		n, err := strconv.ParseInt(sec, 10, 64)
-		if err != nil {
-			return time.Time{}, false
-		}
-		return time.Unix(n, 0), true
+		conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, ownerKey(id))
 	}
-	return time.Time{}, false
+}
+
+// ownerID returns the id of the binary that made the database name.
+func ownerID(name string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, templatePrefix)
+	if !ok {
+		if rest, ok = strings.CutPrefix(name, testPrefix); !ok {
+			return "", false
+		}
+	}
+	parts := strings.SplitN(rest, "_", 3)
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return "", false
+	}
+	return parts[0] + "_" + parts[1], true
+}
+
+// ownerKey is the advisory lock a binary with this id holds while it runs.
+func ownerKey(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("embargo storetest " + id))
+	return int64(h.Sum64())
 }
 
 // quoteLiteral quotes s as an SQL string literal.
