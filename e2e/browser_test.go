@@ -15,6 +15,7 @@ import (
 // signs out and in again, creates a project, opens a case, acknowledges it
 // and writes a note, and the case page shows the history.
 func TestBrowserCaseWorkflow(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t) // first, so that a missing browser skips before any work
 	base, setupLink := startServer(t, t.TempDir())
 	if setupLink == "" {

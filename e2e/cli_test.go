@@ -18,6 +18,7 @@ import (
 // verifies the copy. It runs on SQLite, and on PostgreSQL when
 // EMBARGO_TEST_POSTGRES is set.
 func TestOperatorAndAPI(t *testing.T) {
+	t.Parallel()
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) { testOperatorAndAPI(t, engine) })
 	}

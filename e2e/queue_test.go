@@ -17,6 +17,7 @@ import (
 // label and a bulk transition from the list, one of whose cases is
 // refused.
 func TestBrowserTriageFromQueue(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	base, setupLink := startServer(t, t.TempDir())
 	if setupLink == "" {

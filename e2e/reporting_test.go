@@ -23,6 +23,7 @@ import (
 // No page loads anything from another origin, and the browsers report no
 // CSP violation.
 func TestBrowserEncryptedReport(t *testing.T) {
+	t.Parallel()
 	admin := newBrowser(t) // first, so that a missing browser skips before any work
 	researcher := newBrowser(t)
 	base, setupLink := startServer(t, t.TempDir())

@@ -21,6 +21,7 @@ const secretTitle = "Embargoed-overflow-3c1d"
 // invalid body (422), so the table can be replayed without changing
 // anything. No refusal may contain the case's content.
 func TestAccessByRole(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		lead, leadToken := h.user("lead@example.test", false)
@@ -102,6 +103,7 @@ func TestAccessByRole(t *testing.T) {
 // TestAuthentication checks that only a valid, current token of an
 // enabled account authenticates.
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		u, token := h.user("someone@example.test", false)

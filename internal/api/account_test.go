@@ -17,6 +17,7 @@ import (
 
 // TestMe checks the caller's account and memberships.
 func TestMe(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -39,6 +40,7 @@ func TestMe(t *testing.T) {
 // TestTokens creates a token through the API, uses it, lists and revokes
 // it, and checks that nobody can revoke someone else's.
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		_, other := h.user("other@example.test", false)
@@ -82,6 +84,7 @@ func TestTokens(t *testing.T) {
 
 // TestUsers creates, lists, disables and enables accounts.
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		u := h.must(http.StatusCreated, "POST", "/api/v1/users", h.admin, map[string]any{

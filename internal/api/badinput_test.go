@@ -32,6 +32,7 @@ func (h *harness) snapshot(key string) map[string]any {
 // gets a precise 4xx with the error shape, names the field when there is
 // one, and changes nothing.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -188,6 +189,7 @@ func TestBadInput(t *testing.T) {
 // field and the expected type for type errors, the known fields for
 // unknown ones.
 func TestErrorMessages(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -216,6 +218,7 @@ func TestErrorMessages(t *testing.T) {
 
 // TestJSONMediaTypes checks that JSON under its other names is accepted.
 func TestJSONMediaTypes(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

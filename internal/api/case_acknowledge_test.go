@@ -12,6 +12,7 @@ import (
 )
 
 func TestAcknowledgeAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

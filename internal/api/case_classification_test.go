@@ -17,6 +17,7 @@ import (
 // TestCaseCVSS sets, changes and clears a case's CVSS vector through
 // PATCH /cases/{key} and checks the score, rating and severity it answers.
 func TestCaseCVSS(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -63,6 +64,7 @@ func TestCaseCVSS(t *testing.T) {
 // TestCaseCVSSRefusals checks that a bad vector is a 400 naming the metric
 // and an unknown CWE a 422 naming the ID, and that neither changes the case.
 func TestCaseCVSSRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -98,6 +100,7 @@ func TestCaseCVSSRefusals(t *testing.T) {
 }
 
 func TestCaseCWEs(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -119,6 +122,7 @@ func TestCaseCWEs(t *testing.T) {
 }
 
 func TestCWESearch(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		_, nobody := h.user("nobody@example.test", false)

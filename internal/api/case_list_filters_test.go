@@ -33,6 +33,7 @@ func bulkOutcome(t *testing.T, res *response) map[string]string {
 }
 
 func TestBulkActions(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		resp, respToken := h.user("responder@example.test", false)
@@ -160,6 +161,7 @@ func TestBulkActions(t *testing.T) {
 }
 
 func TestSavedViewsBelongToTheirOwner(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		_, respToken := h.user("responder@example.test", false)

@@ -25,6 +25,7 @@ func keys(res *response) []string {
 // TestCaseListFilters checks each filter alone and combined, on a project
 // with cases in several states, severities and hands.
 func TestCaseListFilters(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		resp, respToken := h.user("responder@example.test", false)
@@ -105,6 +106,7 @@ func TestCaseListFilters(t *testing.T) {
 // TestCaseListPages walks the list page by page and checks the paging
 // fields and that every case comes exactly once.
 func TestCaseListPages(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

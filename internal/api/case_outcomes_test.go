@@ -16,6 +16,7 @@ import (
 // openapi.json), viewers are refused, and links to cases the caller may
 // not see are neither made nor listed.
 func TestOutcomesAndLinks(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		_, viewer := h.user("viewer@example.test", false)

@@ -19,6 +19,7 @@ import (
 // generic 403 that stores nothing, and whatever cannot be done is refused
 // without a trace.
 func TestCaseSpam(t *testing.T) {
+	t.Parallel()
 	key, err := pgp.Generate("Spammer", "spam@example.org", time.Date(2026, 5, 8, 12, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)

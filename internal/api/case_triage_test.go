@@ -16,6 +16,7 @@ import (
 // TestCaseTriage reads and replaces a case's triage record through
 // GET/PUT /cases/{key}/triage and checks the priority on the case.
 func TestCaseTriage(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -77,6 +78,7 @@ func TestCaseTriage(t *testing.T) {
 // TestCaseTriageRefusals checks that each broken rule answers 422 naming
 // the field path, and that nothing changes.
 func TestCaseTriageRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

@@ -19,6 +19,7 @@ import (
 // project, open a case, move it, fail an illegal move, write a note, and
 // read it all back, including the history.
 func TestAcceptanceFlow(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 
@@ -128,6 +129,7 @@ func TestAcceptanceFlow(t *testing.T) {
 // TestEventPages walks a long history with ?before= and checks every
 // event comes exactly once, newest first.
 func TestEventPages(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

@@ -19,6 +19,7 @@ import (
 // TestMembers adds, promotes, lists and removes a member, and checks the
 // last-admin guard.
 func TestMembers(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		u, token := h.user("dana@example.test", false)
@@ -65,6 +66,7 @@ func TestMembers(t *testing.T) {
 // TestInvitations creates, lists and revokes invitations, and checks that
 // the link works once and only its creator ever sees it.
 func TestInvitations(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

@@ -46,6 +46,7 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 // TestOpenAPIMatchesRoutes fails when a registered route is missing from
 // openapi.json or the document lists an operation that is not registered.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	doc := loadDoc(t)
 	routes := registered(t)
 	var documented, want []string
@@ -71,6 +72,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // to use: parameters for every path wildcard, the security its action
 // needs, and the error statuses every such endpoint can answer.
 func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
 	doc := loadDoc(t)
 	if v, _ := doc.raw["openapi"].(string); !strings.HasPrefix(v, "3.1.") {
 		t.Fatalf(`openapi is %q, want "3.1.x"`, v)
@@ -200,6 +202,7 @@ func TestOpenAPIDocument(t *testing.T) {
 // TestOpenAPIServed checks that the endpoint serves the embedded file as
 // it is, without a token.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		res := h.must(http.StatusOK, "GET", "/api/v1/openapi.json", "", nil)

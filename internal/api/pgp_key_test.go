@@ -17,6 +17,7 @@ import (
 // TestPGPKey generates and imports a project key through the API and
 // checks who may see and change it.
 func TestPGPKey(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

@@ -16,6 +16,7 @@ import (
 // settings: new projects get the defaults, lists given replace lists,
 // values are normalized, and bad values are refused naming their field.
 func TestProjectSecurityPolicy(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

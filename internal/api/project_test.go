@@ -16,6 +16,7 @@ import (
 // TestProjectEdit changes fields and settings with PATCH and checks that
 // unmentioned fields and settings keep their values.
 func TestProjectEdit(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		created := h.must(http.StatusCreated, "POST", "/api/v1/projects", h.admin, map[string]any{
@@ -66,6 +67,7 @@ func TestProjectEdit(t *testing.T) {
 // TestProjectArchive checks that an archived project is read-only for
 // everyone until unarchived, and that archiving twice is harmless.
 func TestProjectArchive(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -104,6 +106,7 @@ func TestProjectArchive(t *testing.T) {
 // TestProjectRequireMFA checks that a project requiring two-factor
 // refuses members whose account has none, with a code that says so.
 func TestProjectRequireMFA(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		_, viewer := h.user("viewer@example.test", false)

@@ -31,6 +31,7 @@ func keysOf(r *response) []string {
 }
 
 func TestQueueAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -94,6 +95,7 @@ func TestQueueAPI(t *testing.T) {
 }
 
 func TestDeadlinesAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

@@ -44,6 +44,7 @@ func gnupg(t *testing.T) func(stdin []byte, args ...string) []byte {
 // GnuPG to the project's key, as a researcher would, submits them through
 // the report API, and checks that the team's case holds the plaintext.
 func TestReportEncryptedWithGnuPG(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		// A GnuPG home per engine: both import keys with the same user IDs.
 		gpg := gnupg(t)

@@ -66,6 +66,7 @@ func (h *harness) portal(url string) (int, string) {
 }
 
 func TestReportJSON(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -127,6 +128,7 @@ func TestReportJSON(t *testing.T) {
 }
 
 func TestReportMultipartAndAnonymous(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -171,6 +173,7 @@ func TestReportMultipartAndAnonymous(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestReportLimits(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -212,6 +215,7 @@ func TestReportLimits(t *testing.T) {
 }
 
 func TestReportRateLimit(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")
@@ -229,6 +233,7 @@ func TestReportRateLimit(t *testing.T) {
 }
 
 func TestReportEncryptedToProjectKey(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		h.project("acme")

@@ -29,6 +29,7 @@ func hits(res *response) []string {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		h := newHarness(t, s)
 		_, viewer := h.user("viewer@example.test", false)

@@ -29,6 +29,7 @@ import (
 // exactly when the policy lets that role edit the case, and that a
 // stranger learns nothing.
 func TestBulkChecksEachCaseByRole(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		clk := clock.NewFake(time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC))

@@ -19,6 +19,7 @@ import (
 )
 
 func TestOperationalEndpointsAndHeaders(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, storetest.SQLiteDSN(t))
 	cfg := &config.Config{Addr: "127.0.0.1:0", BaseURL: "http://example.test", ShutdownTimeout: time.Second}
 	a := app.Build(cfg, s, slog.New(slog.DiscardHandler), clock.Real{})
@@ -65,6 +66,7 @@ func TestOperationalEndpointsAndHeaders(t *testing.T) {
 }
 
 func TestCrossOriginPostsAreRefused(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, storetest.SQLiteDSN(t))
 	cfg := &config.Config{Addr: "127.0.0.1:0", BaseURL: "http://example.test", ShutdownTimeout: time.Second}
 	a := app.Build(cfg, s, slog.New(slog.DiscardHandler), clock.Real{})

@@ -44,6 +44,7 @@ type role struct {
 // but a refusal, when a refusal leaks embargoed text, or when a role the
 // policy allows is refused.
 func TestEveryRouteEveryRole(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		clk := clock.NewFake(time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC))

@@ -15,7 +15,7 @@ import (
 // TestMain makes new hashes cheap so the suite stays fast; tests that
 // need the real cost say so explicitly.
 func TestMain(m *testing.M) {
-	params = argon2Params{memory: 64, time: 1, threads: 1, saltLen: 16, keyLen: 32}
+	UseCheapPasswordHashes()
 	os.Exit(m.Run())
 }
 

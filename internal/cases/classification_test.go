@@ -24,6 +24,7 @@ const (
 )
 
 func TestSetCVSS(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -87,6 +88,7 @@ func TestSetCVSS(t *testing.T) {
 }
 
 func TestEditRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -130,6 +132,7 @@ func TestEditRefusals(t *testing.T) {
 }
 
 func TestSetCWEs(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)

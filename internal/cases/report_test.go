@@ -19,6 +19,7 @@ import (
 // TestCreateWithRollsBackTogether: when what hangs off a new case fails
 // to write, neither the case nor its audit event is left behind.
 func TestCreateWithRollsBackTogether(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))

@@ -23,6 +23,7 @@ func term(text string) store.SearchTerm   { return store.SearchTerm{Text: text} 
 func prefix(text string) store.SearchTerm { return store.SearchTerm{Text: text, Prefix: true} }
 
 func TestParseQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    store.TextQuery
@@ -126,6 +127,7 @@ var hostileQueries = []string{
 // TestSearchHostileQueries runs every hostile query through the service
 // on both engines: each is refused as bad input or answered, never failed.
 func TestSearchHostileQueries(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -150,6 +152,7 @@ func TestSearchHostileQueries(t *testing.T) {
 // a project requiring two-factor is left out for a session without it;
 // an instance admin who is not a member and the public find nothing.
 func TestSearchEverywhere(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)

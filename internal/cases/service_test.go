@@ -67,6 +67,7 @@ func confirm(t testing.TB, f *fixture, key string) {
 }
 
 func TestCaseLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -126,6 +127,7 @@ func TestCaseLifecycle(t *testing.T) {
 }
 
 func TestMoveRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -193,6 +195,7 @@ func TestMoveRefusals(t *testing.T) {
 }
 
 func TestCreateValidation(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -231,6 +234,7 @@ func TestCreateValidation(t *testing.T) {
 }
 
 func TestConcurrentCreatesGetDistinctKeys(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -274,6 +278,7 @@ func TestConcurrentCreatesGetDistinctKeys(t *testing.T) {
 }
 
 func TestAssign(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -318,6 +323,7 @@ func TestAssign(t *testing.T) {
 }
 
 func TestMoveNeedsTriageOnRecord(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)

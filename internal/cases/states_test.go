@@ -5,6 +5,7 @@ package cases
 import "testing"
 
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	legal := map[[2]string]bool{
 		{StateNew, StateAcknowledged}: true, {StateNew, StateTriage}: true, {StateNew, StateRejected}: true,
 		{StateNew, StateNeedsInfo}: true, {StateAcknowledged, StateNeedsInfo}: true, {StateTriage, StateNeedsInfo}: true,
@@ -38,6 +39,7 @@ func TestTransitions(t *testing.T) {
 }
 
 func TestIsReopen(t *testing.T) {
+	t.Parallel()
 	if !IsReopen(StateRejected, StateTriage) || !IsReopen(StateClosed, StateTriage) {
 		t.Error("moving a finished case back to triage is a reopen")
 	}

@@ -33,6 +33,7 @@ func caseActions(t *testing.T, f *fixture, caseID int64) []string {
 }
 
 func TestTriageRecord(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -145,6 +146,7 @@ func expectInvalid(t *testing.T, f *fixture, c *store.Case, in triage.Input, fie
 }
 
 func TestTriageRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
@@ -184,6 +186,7 @@ func TestTriageRefusals(t *testing.T) {
 }
 
 func TestTriageDueDateFromPolicy(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := setup(t, s)

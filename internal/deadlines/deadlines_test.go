@@ -44,6 +44,7 @@ func byKind(list []*store.Deadline) map[string]*store.Deadline {
 }
 
 func TestComputeDueTimes(t *testing.T) {
+	t.Parallel()
 	const berlin = "Europe/Berlin"
 	tests := []struct {
 		name  string
@@ -181,6 +182,7 @@ func TestComputeDueTimes(t *testing.T) {
 }
 
 func TestPolicyChangeMidCaseKeepsPromisesAlreadyMade(t *testing.T) {
+	t.Parallel()
 	f := Facts{State: "fixing", Severity: "medium", CreatedAt: at(t, "UTC", "2026-03-01 09:00"),
 		ConfirmedAt: at(t, "UTC", "2026-03-02 09:00")}
 	f.AcknowledgedAt = at(t, "UTC", "2026-03-01 10:00")
@@ -216,6 +218,7 @@ func TestPolicyChangeMidCaseKeepsPromisesAlreadyMade(t *testing.T) {
 }
 
 func TestRecomputedDeadlineOwesItsRemindersAgain(t *testing.T) {
+	t.Parallel()
 	f := Facts{State: "fixing", Severity: "medium", CreatedAt: 1, ConfirmedAt: at(t, "UTC", "2026-03-02 09:00")}
 	set := policy("UTC", nil)
 	first := byKind(Compute(f, set, nil, 1))
@@ -232,6 +235,7 @@ func TestRecomputedDeadlineOwesItsRemindersAgain(t *testing.T) {
 }
 
 func TestMetCancelledAndReopened(t *testing.T) {
+	t.Parallel()
 	set := policy("UTC", nil)
 	f := Facts{State: "rejected", ReportedAt: at(t, "UTC", "2026-03-02 09:00")}
 	f.AcknowledgedAt = at(t, "UTC", "2026-03-02 12:00")
@@ -252,6 +256,7 @@ func TestMetCancelledAndReopened(t *testing.T) {
 }
 
 func TestReminderTime(t *testing.T) {
+	t.Parallel()
 	day := int64(24 * time.Hour / time.Millisecond)
 	tests := []struct {
 		name             string
@@ -274,6 +279,7 @@ func TestReminderTime(t *testing.T) {
 }
 
 func TestStatusOf(t *testing.T) {
+	t.Parallel()
 	d := &store.Deadline{Kind: Fix, StartedAt: 0, RemindAt: 80, DueAt: 100}
 	for _, tc := range []struct {
 		now       int64

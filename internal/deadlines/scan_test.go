@@ -126,6 +126,7 @@ func (w *world) events(t *testing.T, c *store.Case, action string) int {
 }
 
 func TestScanRemindsThenAlarmsTheCaseOwnersOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := newWorld(t, s)
@@ -179,6 +180,7 @@ func TestScanRemindsThenAlarmsTheCaseOwnersOnce(t *testing.T) {
 }
 
 func TestScanSendsNothingForAKeptPromise(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := newWorld(t, s)
@@ -207,6 +209,7 @@ func TestScanSendsNothingForAKeptPromise(t *testing.T) {
 }
 
 func TestUnassignedCaseRemindsTheWholeTeamButNotViewersOrDisabled(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		w := newWorld(t, s)
 		c := w.report(t, "CSRF")
@@ -225,6 +228,7 @@ func TestUnassignedCaseRemindsTheWholeTeamButNotViewersOrDisabled(t *testing.T) 
 }
 
 func TestRejectedCaseCancelsItsDeadlines(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := newWorld(t, s)
@@ -240,6 +244,7 @@ func TestRejectedCaseCancelsItsDeadlines(t *testing.T) {
 }
 
 func TestScanBackfillsCasesFromBeforeDeadlines(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := newWorld(t, s)
@@ -269,6 +274,7 @@ func TestScanBackfillsCasesFromBeforeDeadlines(t *testing.T) {
 }
 
 func TestManyDueDeadlinesAreAllHandledInOneScan(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		w := newWorld(t, s)
 		for i := 0; i < 230; i++ {

@@ -74,6 +74,7 @@ func summarize(ms []*store.OutboxMessage) []mailSummary {
 }
 
 func TestSubmitQueuesNotificationsAndReceipt(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		f.svc.BaseURL = "https://embargo.example.org"
@@ -119,6 +120,7 @@ func TestSubmitQueuesNotificationsAndReceipt(t *testing.T) {
 }
 
 func TestSubmitWithoutEmailSendsNoReceipt(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		rc, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "T", Description: "d", Contact: &intake.Contact{Name: "Rita"}})
@@ -132,6 +134,7 @@ func TestSubmitWithoutEmailSendsNoReceipt(t *testing.T) {
 }
 
 func TestHeaderInjectionInContactIsRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		for name, c := range map[string]intake.Contact{
@@ -154,6 +157,7 @@ func TestHeaderInjectionInContactIsRefused(t *testing.T) {
 }
 
 func TestAckDueDateInTheProjectsZone(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		setSettings(t, f, func(set *projects.Settings) { set.TimeZone = "Pacific/Auckland" })
@@ -185,6 +189,7 @@ func TestAckDueDateInTheProjectsZone(t *testing.T) {
 }
 
 func TestAcknowledge(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		rc, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "T", Description: "d",
@@ -261,6 +266,7 @@ func TestAcknowledge(t *testing.T) {
 }
 
 func TestAcknowledgeWithEditedMessageAndCoordinator(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		coord := addMember(t, f, "cora@example.org", "responder", false)
@@ -294,6 +300,7 @@ func TestAcknowledgeWithEditedMessageAndCoordinator(t *testing.T) {
 }
 
 func TestAcknowledgeRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		rc, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "T", Description: "d"})
@@ -330,6 +337,7 @@ func TestAcknowledgeRefusals(t *testing.T) {
 }
 
 func TestAutoAcknowledge(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		setSettings(t, f, func(set *projects.Settings) { set.AutoAcknowledge = true })

@@ -53,6 +53,7 @@ func encryptTo(t *testing.T, k *pgp.Key, plain string, binary bool) []byte {
 }
 
 func TestSubmitEncryptedFieldsAndAttachments(t *testing.T) {
+	t.Parallel()
 	key, err := pgp.Generate("Acme security", "security@example.org", time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +127,7 @@ func TestSubmitEncryptedFieldsAndAttachments(t *testing.T) {
 }
 
 func TestIsEncryptedFile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		file string

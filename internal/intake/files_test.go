@@ -15,6 +15,7 @@ import (
 )
 
 func TestSanitizeFilename(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"poc.py":                        "poc.py",
 		"../../etc/passwd":              "passwd",
@@ -38,6 +39,7 @@ func TestSanitizeFilename(t *testing.T) {
 }
 
 func TestSniffTypeIgnoresClaims(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"<html><script>alert(1)</script>": "text/plain",
 		"%PDF-1.7\n":                      "application/pdf",
@@ -71,6 +73,7 @@ func multipartBody(t testing.TB, fields map[string]string, files map[string][]by
 }
 
 func TestReadMultipartLimits(t *testing.T) {
+	t.Parallel()
 	t.Run("fields and files", func(t *testing.T) {
 		body, b := multipartBody(t, map[string]string{"report": "{}"}, map[string][]byte{"../x.txt": []byte("hi")})
 		m, err := ReadMultipart(body, b)

@@ -57,6 +57,7 @@ func (f *fixture) caseNow(t *testing.T, key string) *store.Case {
 func lastMessage(th *intake.Thread) *store.ReportMessage { return th.Messages[len(th.Messages)-1] }
 
 func TestRequestInfoWaitsAndResumes(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		c := f.report(t, "Overflow", "")
@@ -98,6 +99,7 @@ func TestRequestInfoWaitsAndResumes(t *testing.T) {
 }
 
 func TestUnansweredCaseClosesItselfAndReopensOnAnswer(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		asked := f.report(t, "Overflow", "")
@@ -137,6 +139,7 @@ func TestUnansweredCaseClosesItselfAndReopensOnAnswer(t *testing.T) {
 }
 
 func TestOutcomesNeedAReport(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		title := "Found in review"
@@ -157,6 +160,7 @@ func TestOutcomesNeedAReport(t *testing.T) {
 }
 
 func TestNotSecurity(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		set := projects.DefaultSettings()
@@ -185,6 +189,7 @@ func TestNotSecurity(t *testing.T) {
 }
 
 func TestPublicBugLink(t *testing.T) {
+	t.Parallel()
 	c := &store.Case{Title: "Crash on empty name", Description: strings.Repeat("é", 4000), Component: "ui"}
 	for _, tt := range []struct{ tracker, path, titleParam string }{
 		{"https://github.com/acme/widget/issues", "/acme/widget/issues/new", "title"},
@@ -229,6 +234,7 @@ func TestPublicBugLink(t *testing.T) {
 }
 
 func TestMarkDuplicate(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		original := f.report(t, "Overflow in parser", "Ann")
@@ -302,6 +308,7 @@ func TestMarkDuplicate(t *testing.T) {
 }
 
 func TestDuplicateCreditFollowsThePolicy(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		set := projects.DefaultSettings()
@@ -323,6 +330,7 @@ func TestDuplicateCreditFollowsThePolicy(t *testing.T) {
 }
 
 func TestSplitCase(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		c := f.report(t, "Two bugs", "Ann")

@@ -17,6 +17,7 @@ type fixedClock struct{ t time.Time }
 func (c fixedClock) Now() time.Time { return c.t }
 
 func TestGateLimits(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                  string
 		perClient, perProject int

@@ -75,6 +75,7 @@ func rows(t *testing.T, s *store.Store) int64 {
 }
 
 func TestSubmitAnonymousReport(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		rc, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "Heap overflow", Description: "In the parser.",
@@ -116,6 +117,7 @@ func TestSubmitAnonymousReport(t *testing.T) {
 }
 
 func TestSubmitEncrypted(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		rc, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "T", Description: "-----BEGIN PGP MESSAGE-----\nsecret details"})
@@ -146,6 +148,7 @@ func TestSubmitEncrypted(t *testing.T) {
 }
 
 func TestSubmitRefusesBadInputAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		before := rows(t, s)
@@ -192,6 +195,7 @@ func TestSubmitRefusesBadInputAndWritesNothing(t *testing.T) {
 }
 
 func TestThreadReplyLinkAndCredit(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		rc, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "T", Description: "D", CreditName: "Ada"})

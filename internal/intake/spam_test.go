@@ -19,6 +19,7 @@ import (
 // TestSpamBlocksAndUnblock blocks a spam report's address and key and
 // checks which later reports are refused, then lifts the blocks.
 func TestSpamBlocksAndUnblock(t *testing.T) {
+	t.Parallel()
 	var armored [2]string
 	for i := range armored {
 		k, err := pgp.Generate("Sender", "sender@example.org", time.Date(2026, 5, 8, 12, 0, 0, 0, time.UTC))
@@ -100,6 +101,7 @@ func TestSpamBlocksAndUnblock(t *testing.T) {
 // TestMarkSpamRefusals checks what MarkSpam refuses, and that a refusal
 // leaves the case as it was.
 func TestMarkSpamRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := setUp(t, s)
 		if _, err := f.svc.Submit(ctx, f.p, intake.Report{Title: "No address", Description: "d"}); err != nil { // ACME-1

@@ -56,6 +56,7 @@ func runDue(t *testing.T, r *jobs.Runner) int {
 }
 
 func TestJobRunsWhenDueWithItsPayload(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		r := jobs.New(s, clk, quiet)
@@ -85,6 +86,7 @@ func TestJobRunsWhenDueWithItsPayload(t *testing.T) {
 }
 
 func TestFailedJobRetriesWithBackoffThenFails(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		r := jobs.New(s, clk, quiet)
@@ -126,6 +128,7 @@ func TestFailedJobRetriesWithBackoffThenFails(t *testing.T) {
 }
 
 func TestBackoffDoublesAndIsCapped(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		attempt int
 		want    time.Duration
@@ -137,6 +140,7 @@ func TestBackoffDoublesAndIsCapped(t *testing.T) {
 }
 
 func TestPanickingJobIsRecordedNotFatal(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		r := jobs.New(s, clk, quiet)
@@ -150,6 +154,7 @@ func TestPanickingJobIsRecordedNotFatal(t *testing.T) {
 }
 
 func TestEnqueueRefusesUnknownKind(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		r := jobs.New(s, clock.NewFake(time.Now()), quiet)
 		err := s.Write(context.Background(), func(tx *store.Tx) error {
@@ -163,6 +168,7 @@ func TestEnqueueRefusesUnknownKind(t *testing.T) {
 }
 
 func TestLeasedJobIsNotTakenUntilTheLeaseEnds(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -191,6 +197,7 @@ func TestLeasedJobIsNotTakenUntilTheLeaseEnds(t *testing.T) {
 }
 
 func TestPeriodicTaskRunsOncePerIntervalAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		var runs atomic.Int32
@@ -222,6 +229,7 @@ func TestPeriodicTaskRunsOncePerIntervalAcrossReplicas(t *testing.T) {
 }
 
 func TestFailingPeriodicTaskKeepsItsError(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		r := jobs.New(s, clk, quiet)

@@ -435,6 +435,7 @@ func verifyChain(t *testing.T, s *store.Store) int64 {
 }
 
 func TestBackupCoversEveryTable(t *testing.T) {
+	t.Parallel()
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			dsn := e.DSN(t)
@@ -459,6 +460,7 @@ func TestBackupCoversEveryTable(t *testing.T) {
 }
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	engines := storetest.Engines(t)
 	for _, from := range engines {
 		for _, to := range engines {
@@ -564,6 +566,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 // audit head and the events must come from the same moment, or the
 // restored chain would not verify.
 func TestBackupIsASnapshot(t *testing.T) {
+	t.Parallel()
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			src := storetest.Open(t, e.DSN(t))

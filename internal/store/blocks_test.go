@@ -14,6 +14,7 @@ import (
 )
 
 func TestReportBlocks(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		acme, other := mkProject(t, s, "acme"), mkProject(t, s, "other")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestQueueFilters(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		acme := mkProject(t, s, "acme")
 		other := mkProject(t, s, "other")

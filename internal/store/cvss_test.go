@@ -13,6 +13,7 @@ import (
 )
 
 func TestCVSSHistory(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		ann := mkUser(t, s, "ann@example.org", "Ann")
@@ -70,6 +71,7 @@ func TestCVSSHistory(t *testing.T) {
 }
 
 func TestCaseCWEs(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		c1 := mkCase(t, s, p, &store.Case{Title: "one", Severity: "unknown", State: "new"})

@@ -15,6 +15,7 @@ import (
 // severity, exploitation status, CVSS rating (current or cleared) and
 // override.
 func TestPriorityBackfill(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		want := map[string]string{}

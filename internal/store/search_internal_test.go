@@ -12,6 +12,7 @@ import (
 // TestSearchMigrationBackfills: cases, notes, reports and messages written
 // before the search migration are found after it.
 func TestSearchMigrationBackfills(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "embargo.db"))
 	if err != nil {

@@ -46,6 +46,7 @@ func search(t *testing.T, s *store.Store, f store.SearchFilter) ([]hitView, bool
 }
 
 func TestSearchCases(t *testing.T) {
+	t.Parallel()
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			dsn := e.DSN(t)

@@ -77,6 +77,7 @@ func createCase(tx *store.Tx, p *store.Project, c *store.Case) error {
 }
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		alice := mkUser(t, s, "  Alice@Example.ORG ", "Alice")
 		if alice.ID == 0 || alice.Email != "alice@example.org" {
@@ -192,6 +193,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		u := mkUser(t, s, "a@example.org", "A")
 		other := mkUser(t, s, "b@example.org", "B")
@@ -273,6 +275,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		u := mkUser(t, s, "a@example.org", "A")
 		other := mkUser(t, s, "b@example.org", "B")
@@ -337,6 +340,7 @@ func TestAPITokens(t *testing.T) {
 }
 
 func TestSetupTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		write(t, s, func(tx *store.Tx) error { return tx.CreateSetupToken(ctx, "setup1", now, now+1000) })
 		valid := func(at int64) bool {
@@ -370,6 +374,7 @@ func TestSetupTokens(t *testing.T) {
 }
 
 func TestProjects(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		u := mkUser(t, s, "a@example.org", "A")
 		zeta := mkProject(t, s, "zeta")
@@ -481,6 +486,7 @@ func TestProjects(t *testing.T) {
 }
 
 func TestMembers(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		zoe := mkUser(t, s, "zoe@example.org", "Zoe")
@@ -542,6 +548,7 @@ func TestMembers(t *testing.T) {
 }
 
 func TestInvitations(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		lead := mkUser(t, s, "lead@example.org", "Lead")
@@ -615,6 +622,7 @@ func TestInvitations(t *testing.T) {
 }
 
 func TestCases(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		acme := mkProject(t, s, "acme")
 		other := mkProject(t, s, "other")
@@ -748,6 +756,7 @@ func TestCases(t *testing.T) {
 }
 
 func TestNotes(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		ann := mkUser(t, s, "ann@example.org", "Ann")
@@ -788,6 +797,7 @@ func appendEvent(t *testing.T, tx *store.Tx, action string, projectID, caseID in
 }
 
 func TestAuditEvents(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		var appended []*audit.Event
 		write(t, s, func(tx *store.Tx) error {
@@ -874,6 +884,7 @@ func seqs(es []*audit.Event) []int64 {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		tests := []struct {
 			name string
@@ -914,6 +925,7 @@ func TestNotFound(t *testing.T) {
 // as replicas behind a load balancer would: every case must get its own
 // number, with none skipped, and the audit chain must stay intact.
 func TestConcurrentCaseCreation(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		const workers, perWorker = 8, 10
@@ -987,6 +999,7 @@ func TestConcurrentCaseCreation(t *testing.T) {
 }
 
 func TestSchemaVersion(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		v, err := s.SchemaVersion(context.Background())
 		if err != nil || v != s.LatestSchemaVersion() || v < 1 {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTriageRecordPlanOverride(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		ann := mkUser(t, s, "ann@example.org", "Ann")

@@ -18,6 +18,7 @@ import (
 // nothing behind, every successful one is committed, and case numbers,
 // reserved inside the shared transactions, stay unique and gapless.
 func TestGroupedWrites(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		p := mkProject(t, s, "acme")
 		const n = 200
@@ -92,6 +93,7 @@ func TestGroupedWrites(t *testing.T) {
 // TestCancelledWriteChangesNothing checks that a write whose context is
 // already cancelled does not run.
 func TestCancelledWriteChangesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		cctx, cancel := context.WithCancel(context.Background())
 		cancel()

@@ -15,6 +15,7 @@ import (
 )
 
 func TestAcknowledgeFromTheCasePage(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("admin@example.org")

@@ -16,6 +16,7 @@ import (
 // page's forms, sees them shown with the severity following the rating,
 // and sees refused input come back beside its field.
 func TestCaseClassification(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

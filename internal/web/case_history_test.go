@@ -19,6 +19,7 @@ import (
 // TestCaseHistoryPages: a long history shows the latest events, with a
 // link to older ones, and every event is reachable.
 func TestCaseHistoryPages(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

@@ -17,6 +17,7 @@ var viewDeleteForm = regexp.MustCompile(`action="(/projects/acme/views/\d+/delet
 // TestQueue filters the case list, saves and deletes a view, labels a
 // case on its page and runs a bulk action with a per-case summary.
 func TestQueue(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

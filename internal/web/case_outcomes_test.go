@@ -29,6 +29,7 @@ func submitReport(t *testing.T, e *env, title string) string {
 // their answer resume the case, then closes another report as not a
 // security issue with the public tracker link.
 func TestReporterOutcomesFromTheCasePage(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -74,6 +75,7 @@ func TestReporterOutcomesFromTheCasePage(t *testing.T) {
 // TestDuplicatesLinksAndSplit marks a duplicate, links and unlinks a
 // related case, and splits a report, from the case page.
 func TestDuplicatesLinksAndSplit(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

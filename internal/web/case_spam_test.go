@@ -18,6 +18,7 @@ var unblockForm = regexp.MustCompile(`action="(/projects/acme/settings/blocks/\d
 // blocking its address, checks that the sender's next report is refused
 // and the case hidden from the list, and lifts the block in the settings.
 func TestSpamFromCasePageToSettings(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("admin@example.org")

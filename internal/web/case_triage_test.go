@@ -35,6 +35,7 @@ func triageForm() url.Values {
 // TestCaseTriageCard fills in the Triage card, sees the record, priority
 // and due date shown, and sees a broken range refused naming its path.
 func TestCaseTriageCard(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestMetricsPage(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("admin@example.org")

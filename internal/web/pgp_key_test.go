@@ -16,6 +16,7 @@ import (
 // TestProjectPGPKey generates and imports a project key on the settings
 // page and downloads the public key from the public address.
 func TestProjectPGPKey(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

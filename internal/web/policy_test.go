@@ -38,6 +38,7 @@ func policyForm(edit func(f url.Values)) url.Values {
 // TestSecurityPolicySettings edits the policy in the settings form and
 // shows it again, and shows each problem beside its field.
 func TestSecurityPolicySettings(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -79,6 +80,7 @@ func TestSecurityPolicySettings(t *testing.T) {
 
 // TestPolicyPage shows the public policy page to a stranger.
 func TestPolicyPage(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -125,6 +127,7 @@ func TestPolicyPage(t *testing.T) {
 // signed by the instance key (verified with gpg when installed), renewed
 // as time passes, and gone when no project is active.
 func TestSecurityTxt(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		stranger := e.browser()

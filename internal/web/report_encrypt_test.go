@@ -17,6 +17,7 @@ import (
 // and data attributes only, and that the vendored OpenPGP.js is served
 // from the binary as a cacheable JavaScript module.
 func TestReportFormEncryption(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")

@@ -46,6 +46,7 @@ func (b *browser) postMultipart(path string, fields map[string]string, files map
 }
 
 func TestReportFormToPortal(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("admin@example.org")
@@ -105,6 +106,7 @@ func TestReportFormToPortal(t *testing.T) {
 }
 
 func TestReportFormLimits(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("admin@example.org")

@@ -18,6 +18,7 @@ import (
 // projects and from a project's case list; a bad query is explained, and
 // another project's cases never show.
 func TestSearchPage(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("admin@example.org")

@@ -22,6 +22,7 @@ import (
 // package's source and checks that allViews lists it, so that start-up
 // parsing covers every page a handler can render.
 func TestEveryViewIsDeclared(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +66,7 @@ func TestEveryViewIsDeclared(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 	}{
@@ -87,6 +89,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestFieldMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		field, msg, want string
 	}{
@@ -105,6 +108,7 @@ func TestFieldMessage(t *testing.T) {
 }
 
 func TestDescribeEvent(t *testing.T) {
+	t.Parallel()
 	names := map[int64]string{1: "Alice", 2: "Bob", 3: "Carol"}
 	tests := []struct {
 		name   string

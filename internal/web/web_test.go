@@ -25,6 +25,7 @@ import (
 // instance, create a project and a case, move it, add a note, and find
 // both in the history.
 func TestCaseWorkflow(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -106,6 +107,7 @@ func TestCaseWorkflow(t *testing.T) {
 // TestFormErrors checks that refused input comes back on its form with
 // the message beside the field and the right status.
 func TestFormErrors(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -147,6 +149,7 @@ func TestFormErrors(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		e.setUp("ada@example.org")
@@ -188,6 +191,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		e.setUp("ada@example.org")
@@ -218,6 +222,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 // TestTwoFactorLogin turns on TOTP through the account page and signs in
 // with a code.
 func TestTwoFactorLogin(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -270,6 +275,7 @@ func TestTwoFactorLogin(t *testing.T) {
 
 // TestRoles checks what a viewer and an outsider get.
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -323,6 +329,7 @@ func TestRoles(t *testing.T) {
 // TestUntrustedText checks that user text is escaped where it is shown
 // as text, and sanitized where it is rendered as Markdown.
 func TestUntrustedText(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -359,6 +366,7 @@ func TestUntrustedText(t *testing.T) {
 // TestInvitation invites a new person, who creates their account from
 // the link and lands in the project as a responder.
 func TestInvitation(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
@@ -393,6 +401,7 @@ func TestInvitation(t *testing.T) {
 // TestPagesRender opens every remaining page once, so that a template
 // error cannot hide on a page no other test visits.
 func TestPagesRender(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		admin := e.setUp("ada@example.org")
