@@ -24,6 +24,18 @@ type portalData struct {
 	MaxFileMiB  int
 	MaxTotalMiB int
 	CanReply    bool
+	// ByAccount is set when the reporter came through their account
+	// ("My reports") rather than the private link.
+	ByAccount bool
+}
+
+// portalBase is the address of the portal the request came through: the
+// private link, or the signed-in sender's own page of the report.
+func portalBase(r *router.Request) string {
+	if token := r.PathValue("token"); token != "" {
+		return "/r/" + token
+	}
+	return "/reports/" + r.Case.Key
 }
 
 // portalPage loads the portal for the link's case; nil means an error
@@ -36,7 +48,7 @@ func (h *web) portalPage(w http.ResponseWriter, r *router.Request) *page {
 	}
 	p := newPage(r, "Your report "+t.Report.Reference)
 	p.Data = portalData{Project: r.Project, Thread: t, StateText: intake.StateText(r.Case.State),
-		Base: "/r/" + r.PathValue("token"), CreditPrefs: intake.CreditPreferences, MaxFiles: intake.MaxFiles,
+		Base: portalBase(r), ByAccount: r.PathValue("token") == "", CreditPrefs: intake.CreditPreferences, MaxFiles: intake.MaxFiles,
 		MaxFileMiB: intake.MaxFileBytes >> 20, MaxTotalMiB: intake.MaxTotalBytes >> 20,
 		CanReply: r.Project.ArchivedAt == 0}
 	return p
@@ -69,7 +81,7 @@ func (h *web) portalReply(w http.ResponseWriter, r *router.Request) {
 		h.formError(w, r, viewPortal, p, err, "body", "attachment")
 		return
 	}
-	redirect(w, r, "/r/"+r.PathValue("token")+"#thread", "message-sent")
+	redirect(w, r, portalBase(r)+"#thread", "message-sent")
 }
 
 // portalCredit changes how the reporter wants to be credited.
@@ -87,7 +99,7 @@ func (h *web) portalCredit(w http.ResponseWriter, r *router.Request) {
 		h.formError(w, r, viewPortal, p, err, "credit_name", "credit_preference")
 		return
 	}
-	redirect(w, r, "/r/"+r.PathValue("token")+"#credit", "credit-saved")
+	redirect(w, r, portalBase(r)+"#credit", "credit-saved")
 }
 
 // portalAttachment downloads a file of the reporter's case.
