@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"embargo/internal/authz"
 	"embargo/internal/intake"
 	"embargo/internal/router"
 	"embargo/internal/store"
@@ -54,6 +55,14 @@ func (h *web) portalPage(w http.ResponseWriter, r *router.Request) *page {
 	return p
 }
 
+// portalActor is who the portal's changes are recorded as: the case's
+// reporter, the same whether they came through the link or from their
+// account, so that the team learns no more about them than the link
+// would tell (the account is not on record as the author).
+func portalActor(r *router.Request) *authz.Actor {
+	return &authz.Actor{Via: "reporter", ReporterCaseID: r.Case.ID}
+}
+
 // portalShow shows the reporter their report.
 func (h *web) portalShow(w http.ResponseWriter, r *router.Request) {
 	if p := h.portalPage(w, r); p != nil {
@@ -72,7 +81,7 @@ func (h *web) portalReply(w http.ResponseWriter, r *router.Request) {
 		h.postError(w, r, err)
 		return
 	}
-	if _, err := h.Intake.Reply(r.Context(), r.Actor, r.Case, form.Get("body"), files); err != nil {
+	if _, err := h.Intake.Reply(r.Context(), portalActor(r), r.Case, form.Get("body"), files); err != nil {
 		p := h.portalPage(w, r)
 		if p == nil {
 			return
@@ -90,7 +99,7 @@ func (h *web) portalCredit(w http.ResponseWriter, r *router.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.Intake.SetCredit(r.Context(), r.Actor, r.Case, r.PostForm.Get("credit_name"), r.PostForm.Get("credit_preference")); err != nil {
+	if err := h.Intake.SetCredit(r.Context(), portalActor(r), r.Case, r.PostForm.Get("credit_name"), r.PostForm.Get("credit_preference")); err != nil {
 		p := h.portalPage(w, r)
 		if p == nil {
 			return
