@@ -74,7 +74,14 @@ func TestMyReports(t *testing.T) {
 		admin.get("/cases/ACME-1").want(http.StatusOK).contains("Any news from Sam?", "poc.txt")
 		admin.post("/cases/ACME-1/messages", url.Values{"body": {"Looking into it, Sam."}}).
 			redirectsTo("/cases/ACME-1?notice=message-sent#reporter")
-		sam.get("/reports/ACME-1").want(http.StatusOK).contains("Any news from Sam?", "Looking into it, Sam.")
+		page := sam.get("/reports/ACME-1").want(http.StatusOK).contains("Any news from Sam?", "Looking into it, Sam.")
+		file := regexp.MustCompile(`/reports/ACME-1/attachments/[0-9]+`).FindString(page.Body)
+		if file == "" {
+			t.Fatalf("no attachment link on the submitter's view:\n%s", page.Body)
+		}
+		if r := sam.get(file).want(http.StatusOK); r.Body != "trace" || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("attachment download: %q %q", r.Body, r.Header.Get("Content-Disposition"))
+		}
 		// The team sees a reporter's message, not the account behind it.
 		admin.get("/cases/ACME-1").want(http.StatusOK).lacks("sam@example.org")
 
@@ -90,6 +97,7 @@ func TestMyReports(t *testing.T) {
 			eve.get(path).want(http.StatusNotFound).lacks("Sam-")
 		}
 		eve.post("/reports/ACME-1/messages", url.Values{"body": {"hi"}}).want(http.StatusNotFound)
+		eve.get(file).want(http.StatusNotFound).lacks("trace")
 		eve.post("/reports/ACME-1/credit", url.Values{"credit_preference": {"none"}}).want(http.StatusNotFound)
 
 		// A team member of the project reads the case, but not as its
