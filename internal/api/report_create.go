@@ -43,6 +43,8 @@ func (a *api) reportCreate(w http.ResponseWriter, r *router.Request) {
 		return
 	}
 	rep.ClientAddress = clientIP(r.Request)
+	// A signed-in sender can follow the report from their account too.
+	rep.SubmitterID = r.Actor.UserID
 	receipt, err := a.Intake.Submit(r.Context(), r.Project, rep)
 	if errors.Is(err, intake.ErrBlocked) {
 		writeError(w, http.StatusForbidden, "forbidden", intake.BlockedMessage, "")

@@ -14,6 +14,9 @@ import (
 func (a *api) routes(rt *router.Router) {
 	rt.Handle("GET", "/openapi.json", authz.ActionPublic, a.openAPI)
 	rt.Handle("GET", "/me", authz.ActionSelf, a.meShow)
+	// The reports the caller sent while signed in; the store reads only
+	// the caller's.
+	rt.Handle("GET", "/me/reports", authz.ActionSelf, a.reportList)
 	rt.Handle("GET", "/cwe", authz.ActionSelf, a.cweSearch)
 	rt.Handle("GET", "/search", authz.ActionSearch, a.search)
 

@@ -64,6 +64,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		responder := mkUser("responder@example.org", false)
 		viewer := mkUser("viewer@example.org", false)
 		outsider := mkUser("outsider@example.org", false)
+		submitter := mkUser("submitter@example.org", false)
 
 		leadActor := &authz.Actor{UserID: lead.ID, Email: lead.Email, Name: lead.Name, Via: "test"}
 		acme, err := a.Projects.Create(ctx, leadActor, "acme", projects.Input{Name: ptr("Acme")})
@@ -95,6 +96,13 @@ func TestEveryRouteEveryRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		reporterActor := &authz.Actor{Via: "reporter", ReporterCaseID: receipt.Case.ID}
+		// ACME-3 was reported by a signed-in user with no role anywhere:
+		// they may follow it from their account, and do nothing else.
+		submitted, err := a.Intake.Submit(ctx, acme, intake.Report{Title: "Reported from an account", Description: "mine",
+			SubmitterID: submitter.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		// Credentials are written straight to the store: a fresh session per
 		// request keeps routes such as sign-out from affecting later checks.
@@ -117,8 +125,8 @@ func TestEveryRouteEveryRole(t *testing.T) {
 			return plain
 		}
 		users := map[string]*store.User{"instance admin": instAdmin, "project admin": lead,
-			"responder": responder, "viewer": viewer, "outsider": outsider}
-		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin", "reporter"}
+			"responder": responder, "viewer": viewer, "outsider": outsider, "submitter": submitter}
+		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin", "reporter", "submitter"}
 		tokens := map[string]string{}
 		for name, u := range users {
 			tokens[name] = newToken(u)
@@ -142,8 +150,10 @@ func TestEveryRouteEveryRole(t *testing.T) {
 
 		wildcard := regexp.MustCompile(`\{([a-z_]+)(\.\.\.)?\}`)
 		// Only the reporter holds the reporter link; everyone else tries one
-		// that does not exist. The reporter tries team routes on their own
-		// case, which they still may not use.
+		// that does not exist. The reporter and the submitter try team
+		// routes on their own case, which they still may not use; everyone
+		// else tries the submitter's routes on ACME-1, which nobody sent
+		// from an account.
 		fill := func(pattern, role string) string {
 			p := strings.TrimSuffix(pattern, "{$}")
 			return wildcard.ReplaceAllStringFunc(p, func(w string) string {
@@ -151,8 +161,11 @@ func TestEveryRouteEveryRole(t *testing.T) {
 				case "slug":
 					return "acme"
 				case "key":
-					if role == "reporter" {
+					switch role {
+					case "reporter":
 						return receipt.Case.Key
+					case "submitter":
+						return submitted.Case.Key
 					}
 					return "ACME-1"
 				case "token":
@@ -236,6 +249,9 @@ func TestEveryRouteEveryRole(t *testing.T) {
 					res := res
 					if name == "reporter" && res.Kind == authz.KindCase {
 						res.CaseID = receipt.Case.ID
+					}
+					if name == "submitter" && res.Kind == authz.KindCase {
+						res.CaseID, res.SubmitterID = submitted.Case.ID, submitter.ID
 					}
 					allowed := authz.Can(actorFor(name), r.Action, res) == nil
 					var body io.Reader

@@ -48,8 +48,18 @@ type Actor struct {
 	Via   string         // "session", "token", "cli", "system", "reporter"
 	// ReporterCaseID is set for whoever holds a case's private reporter
 	// link: that actor may use the reporter portal of that one case and
-	// nothing a team member can do (it has no UserID).
+	// nothing a team member can do (it has no UserID). It is also set,
+	// by AsReporter, on the signed-in user who sent the case's report
+	// while they use its reporter view.
 	ReporterCaseID int64
+}
+
+// AsReporter returns the actor as the reporter of case caseID: what the
+// signed-in user who sent that case's report acts as in the reporter's
+// view, keeping their identity for the audit log but none of their team
+// roles.
+func (a *Actor) AsReporter(caseID int64) *Actor {
+	return &Actor{UserID: a.UserID, Email: a.Email, Name: a.Name, MFA: a.MFA, Via: a.Via, ReporterCaseID: caseID}
 }
 
 // ReporterLinkPrefix starts every reporter link token (see NewSecret),
@@ -98,6 +108,9 @@ type Resource struct {
 	CaseID     int64
 	RequireMFA bool // the project requires two-factor for its team
 	Archived   bool // the project is archived: read-only
+	// SubmitterID is the signed-in user who sent the case's report (0:
+	// none, or the case did not come from a report).
+	SubmitterID int64
 }
 
 // Instance is the installation as a whole.
@@ -126,7 +139,8 @@ const (
 	projectResponder
 	projectAdmin
 	projectAdminOrInstanceAdmin
-	caseReporter // the holder of the case's reporter link, for that case only
+	caseReporter  // the holder of the case's reporter link, for that case only
+	caseSubmitter // the signed-in user who sent the case's report, for that case only
 )
 
 type rule struct {
@@ -160,6 +174,8 @@ const (
 	ActionCaseSpam       Action = "case.spam"       // reject a report as spam and block its sender
 	ActionPortalView     Action = "portal.view"     // the reporter's view of their own case
 	ActionPortalReply    Action = "portal.reply"    // the reporter writes to the thread, edits credit
+	ActionReportView     Action = "report.view"     // as portal.view, for the signed-in user who sent the report
+	ActionReportReply    Action = "report.reply"    // as portal.reply, for the signed-in user who sent the report
 )
 
 var policy = map[Action]rule{
@@ -186,6 +202,8 @@ var policy = map[Action]rule{
 	ActionCaseSpam:       {who: projectResponder, kind: KindCase, write: true},
 	ActionPortalView:     {who: caseReporter, kind: KindCase},
 	ActionPortalReply:    {who: caseReporter, kind: KindCase, write: true},
+	ActionReportView:     {who: caseSubmitter, kind: KindCase},
+	ActionReportReply:    {who: caseSubmitter, kind: KindCase, write: true},
 }
 
 // Actions lists every action the policy knows, sorted.
@@ -216,6 +234,13 @@ func IsPublic(action Action) bool {
 func IsReporterAction(action Action) bool {
 	r, ok := policy[action]
 	return ok && r.who == caseReporter
+}
+
+// IsSubmitterAction reports whether action is granted only to the
+// signed-in user who sent the case's report.
+func IsSubmitterAction(action Action) bool {
+	r, ok := policy[action]
+	return ok && r.who == caseSubmitter
 }
 
 // ResourceKindOf returns the kind of resource action applies to.
@@ -250,6 +275,18 @@ func Can(actor *Actor, action Action, res Resource) error {
 	}
 	if !actor.Authenticated() {
 		return ErrUnauthenticated
+	}
+	if r.who == caseSubmitter {
+		// The account that sent the report, only for that case, and only
+		// as its reporter: team roles neither grant nor need this. There
+		// is no second-factor requirement, as for a reporter link.
+		if res.Kind != KindCase || res.SubmitterID == 0 || res.SubmitterID != actor.UserID {
+			return ErrForbidden
+		}
+		if r.write && res.Archived {
+			return ErrArchived
+		}
+		return nil
 	}
 	if r.kind != res.Kind && !(r.kind == KindProject && res.Kind == KindCase) {
 		return fmt.Errorf("%w: %s does not apply to a %s", ErrForbidden, action, res.Kind)

@@ -20,40 +20,46 @@ var (
 	actorReporter = &Actor{Via: "reporter", ReporterCaseID: 9}
 	// actorOtherReporter holds the link of another case of the project.
 	actorOtherReporter = &Actor{Via: "reporter", ReporterCaseID: 10}
+	// actorSubmitter sent case 9's report while signed in; actorOtherSubmitter
+	// sent another case's.
+	actorSubmitter      = &Actor{UserID: 6, Email: "s@x.test", Roles: map[int64]Role{}}
+	actorOtherSubmitter = &Actor{UserID: 7, Email: "t@x.test", Roles: map[int64]Role{}}
 )
 
 func TestCanMatrix(t *testing.T) {
 	project := Resource{Kind: KindProject, ProjectID: 1}
-	kase := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9}
-	type want struct{ public, outsider, instAdmin, viewer, responder, admin, reporter bool }
+	kase := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9, SubmitterID: actorSubmitter.UserID}
+	type want struct{ public, outsider, instAdmin, viewer, responder, admin, reporter, submitter bool }
 	tests := []struct {
 		action Action
 		res    Resource
 		want   want
 	}{
-		{ActionPublic, Instance, want{true, true, true, true, true, true, true}},
-		{ActionProjectPublic, project, want{true, true, true, true, true, true, true}},
-		{ActionSelf, Instance, want{false, true, true, true, true, true, false}},
-		{ActionUserManage, Instance, want{false, false, true, false, false, false, false}},
-		{ActionProjectCreate, Instance, want{false, false, true, false, false, false, false}},
-		{ActionProjectList, Instance, want{false, true, true, true, true, true, false}},
-		{ActionSearch, Instance, want{false, true, true, true, true, true, false}},
-		{ActionProjectView, project, want{false, false, false, true, true, true, false}},
-		{ActionProjectEdit, project, want{false, false, false, false, false, true, false}},
-		{ActionProjectArchive, project, want{false, false, true, false, false, true, false}},
-		{ActionMemberView, project, want{false, false, false, true, true, true, false}},
-		{ActionMemberManage, project, want{false, false, true, false, false, true, false}},
-		{ActionCaseList, project, want{false, false, false, true, true, true, false}},
-		{ActionCaseCreate, project, want{false, false, false, false, true, true, false}},
-		{ActionCaseView, kase, want{false, false, false, true, true, true, false}},
-		{ActionCaseEdit, kase, want{false, false, false, false, true, true, false}},
-		{ActionCaseTransition, kase, want{false, false, false, false, true, true, false}},
-		{ActionNoteCreate, kase, want{false, false, false, false, true, true, false}},
-		{ActionThreadReply, kase, want{false, false, false, false, true, true, false}},
-		{ActionReporterLink, kase, want{false, false, false, false, true, true, false}},
-		{ActionCaseSpam, kase, want{false, false, false, false, true, true, false}},
-		{ActionPortalView, kase, want{false, false, false, false, false, false, true}},
-		{ActionPortalReply, kase, want{false, false, false, false, false, false, true}},
+		{ActionPublic, Instance, want{true, true, true, true, true, true, true, true}},
+		{ActionProjectPublic, project, want{true, true, true, true, true, true, true, true}},
+		{ActionSelf, Instance, want{false, true, true, true, true, true, false, true}},
+		{ActionUserManage, Instance, want{false, false, true, false, false, false, false, false}},
+		{ActionProjectCreate, Instance, want{false, false, true, false, false, false, false, false}},
+		{ActionProjectList, Instance, want{false, true, true, true, true, true, false, true}},
+		{ActionSearch, Instance, want{false, true, true, true, true, true, false, true}},
+		{ActionProjectView, project, want{false, false, false, true, true, true, false, false}},
+		{ActionProjectEdit, project, want{false, false, false, false, false, true, false, false}},
+		{ActionProjectArchive, project, want{false, false, true, false, false, true, false, false}},
+		{ActionMemberView, project, want{false, false, false, true, true, true, false, false}},
+		{ActionMemberManage, project, want{false, false, true, false, false, true, false, false}},
+		{ActionCaseList, project, want{false, false, false, true, true, true, false, false}},
+		{ActionCaseCreate, project, want{false, false, false, false, true, true, false, false}},
+		{ActionCaseView, kase, want{false, false, false, true, true, true, false, false}},
+		{ActionCaseEdit, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionCaseTransition, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionNoteCreate, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionThreadReply, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionReporterLink, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionCaseSpam, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionPortalView, kase, want{false, false, false, false, false, false, true, false}},
+		{ActionPortalReply, kase, want{false, false, false, false, false, false, true, false}},
+		{ActionReportView, kase, want{false, false, false, false, false, false, false, true}},
+		{ActionReportReply, kase, want{false, false, false, false, false, false, false, true}},
 	}
 	covered := map[Action]bool{}
 	for _, tc := range tests {
@@ -72,6 +78,9 @@ func TestCanMatrix(t *testing.T) {
 			{"reporter", actorReporter, tc.want.reporter},
 			// Another case's reporter is a stranger here.
 			{"other reporter", actorOtherReporter, tc.want.reporter && ResourceKindOf(tc.action) != KindCase},
+			{"submitter", actorSubmitter, tc.want.submitter},
+			// Another report's sender is a signed-in stranger here.
+			{"other submitter", actorOtherSubmitter, tc.want.submitter && ResourceKindOf(tc.action) != KindCase},
 		}
 		for _, a := range actors {
 			err := Can(a.actor, tc.action, tc.res)
@@ -135,5 +144,43 @@ func TestCanArchivedIsReadOnly(t *testing.T) {
 	}
 	if err := Can(actorAdmin, ActionProjectArchive, Resource{Kind: KindProject, ProjectID: 1, Archived: true}); err != nil {
 		t.Errorf("unarchive archived: %v", err)
+	}
+}
+
+// TestCanSubmitter: the account that sent a report sees the reporter's
+// view of that case only; team roles do not stand in for it, and a case
+// without a signed-in sender has no submitter at all.
+func TestCanSubmitter(t *testing.T) {
+	kase := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9, SubmitterID: actorAdmin.UserID}
+	if err := Can(actorAdmin, ActionReportView, kase); err != nil {
+		t.Errorf("team member who sent the report: %v", err)
+	}
+	kase.SubmitterID = actorSubmitter.UserID
+	if err := Can(actorAdmin, ActionReportView, kase); !errors.Is(err, ErrForbidden) {
+		t.Errorf("team member who did not send it: %v, want ErrForbidden", err)
+	}
+	if err := Can(actorInstAdmin, ActionReportReply, kase); !errors.Is(err, ErrForbidden) {
+		t.Errorf("instance admin: %v, want ErrForbidden", err)
+	}
+	if err := Can(actorReporter, ActionReportView, kase); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("reporter link holder: %v, want ErrUnauthenticated", err)
+	}
+	anonymous := &Actor{UserID: 0}
+	if err := Can(anonymous, ActionReportView, Resource{Kind: KindCase, ProjectID: 1, CaseID: 9}); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("public on a case without submitter: %v, want ErrUnauthenticated", err)
+	}
+	if err := Can(actorSubmitter, ActionReportView, Resource{Kind: KindProject, ProjectID: 1, SubmitterID: 6}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("project resource: %v, want ErrForbidden", err)
+	}
+	kase.Archived, kase.RequireMFA = true, true
+	if err := Can(actorSubmitter, ActionReportView, kase); err != nil {
+		t.Errorf("view on an archived project requiring MFA: %v", err)
+	}
+	if err := Can(actorSubmitter, ActionReportReply, kase); !errors.Is(err, ErrArchived) {
+		t.Errorf("reply on an archived project: %v, want ErrArchived", err)
+	}
+	as := actorAdmin.AsReporter(9)
+	if as.UserID != actorAdmin.UserID || len(as.Roles) != 0 || as.ReporterCaseID != 9 {
+		t.Errorf("AsReporter = %+v, want the same user with no roles, reporter of case 9", as)
 	}
 }

@@ -103,6 +103,11 @@ type Report struct {
 	// sets it, never the sender). It is kept only so that a responder can
 	// block it when marking the report spam.
 	ClientAddress string `json:"-"`
+	// SubmitterID is the signed-in user sending the report (the handler
+	// sets it from the request's credential, never from the body); 0 for
+	// someone not signed in. That user can then follow the report from
+	// their account.
+	SubmitterID int64 `json:"-"`
 }
 
 // Receipt is what a reporter gets back. Token is the private reporter
@@ -290,6 +295,7 @@ func (s *Service) Submit(ctx context.Context, p *store.Project, rep Report) (*Re
 		return nil, err
 	}
 	r.ArrivedEncrypted = r.ArrivedEncrypted || filesEncrypted
+	r.SubmitterID = rep.SubmitterID
 	if r.Reference, err = newReference(); err != nil {
 		return nil, err
 	}

@@ -3,8 +3,9 @@
 // Package router is the one gate between HTTP and the domain. Every route
 // of the UI and the API is registered here with the authorization action it
 // requires; the router loads the resource the action applies to (the
-// project named by {slug}, the case named by {key}, or the case whose
-// private reporter link is {token}), asks authz.Can, and only then calls
+// project named by {slug}, the case named by {key} with the account that
+// sent its report, or the case whose private reporter link is {token}),
+// asks authz.Can, and only then calls
 // the handler. A route without an action cannot be registered.
 package router
 
@@ -126,6 +127,7 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 	}
 	req := &Request{Request: r, Actor: actor}
 	res := authz.Instance
+	var submitterID int64
 	if !plausibleName(r.PathValue("slug")) || !plausibleName(r.PathValue("key")) {
 		// Such a name cannot exist; PostgreSQL would even reject a NUL.
 		rt.respond.Denied(w, r, actor, ErrNotFound)
@@ -142,6 +144,9 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		err = rt.store.Read(ctx, func(tx *store.Tx) error {
 			var err error
 			if req.Case, err = tx.CaseByKey(ctx, r.PathValue("key"), false); err != nil {
+				return err
+			}
+			if submitterID, err = tx.ReportSubmitter(ctx, req.Case.ID); err != nil {
 				return err
 			}
 			req.Project, err = tx.ProjectByID(ctx, req.Case.ProjectID)
@@ -165,17 +170,24 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		res = authz.Resource{Kind: kind, ProjectID: req.Project.ID, RequireMFA: req.Project.RequireMFA,
 			Archived: req.Project.ArchivedAt != 0}
 		if req.Case != nil {
-			res.CaseID = req.Case.ID
+			res.CaseID, res.SubmitterID = req.Case.ID, submitterID
 		}
 	}
 	if err := authz.Can(actor, action, res); err != nil {
-		if errors.Is(err, authz.ErrForbidden) && req.Project != nil && actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin {
+		if errors.Is(err, authz.ErrForbidden) && req.Project != nil &&
+			(actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin || authz.IsSubmitterAction(action)) {
 			// Outsiders get the same answer for "exists, not yours" and
-			// "does not exist".
+			// "does not exist"; so does anyone asking for a report they
+			// did not send.
 			err = ErrNotFound
 		}
 		rt.respond.Denied(w, r, actor, err)
 		return
+	}
+	if authz.IsSubmitterAction(action) {
+		// The report's sender acts as its reporter here, never with their
+		// team roles, whatever else they are.
+		req.Actor = actor.AsReporter(req.Case.ID)
 	}
 	h(w, req)
 }

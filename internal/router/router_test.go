@@ -35,6 +35,8 @@ func TestHandleRefusesUnguardedRoutes(t *testing.T) {
 		{"reporter action with key", "/cases/{key}/portal", authz.ActionPortalView, true},
 		{"team action with token", "/r/{token}/case/{key}", authz.ActionCaseView, true},
 		{"public action with token", "/r/{token}/x", authz.ActionPublic, true},
+		{"submitter action with key", "/reports/{key}", authz.ActionReportView, false},
+		{"submitter action with token", "/reports/{token}", authz.ActionReportView, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

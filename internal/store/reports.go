@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -40,23 +41,29 @@ type Report struct {
 	// AcknowledgedBy by whom (0: automatically, or a since-deleted user).
 	AcknowledgedAt int64
 	AcknowledgedBy int64
+	// SubmitterID is the signed-in user who sent the report (0: sent by
+	// someone not signed in, or by a since-deleted user). That user may
+	// follow the report from their account as its reporter.
+	SubmitterID int64
 }
 
 const reportColumns = `case_id, reference, product, versions, steps, impact, contact_name, contact_email, reporter_key,
 	credit_name, credit_preference, disclosure, already_public, exploited, public_references, contacted_others,
-	share_contact, arrived_encrypted, link_hash, link_issued_at, submitted_at, ack_due_at, acknowledged_at, acknowledged_by`
+	share_contact, arrived_encrypted, link_hash, link_issued_at, submitted_at, ack_due_at, acknowledged_at, acknowledged_by,
+	submitter_id`
 
 func scanReport(row interface{ Scan(...any) error }) (*Report, error) {
 	var r Report
 	var public, exploited, share, enc int
 	var link sql.NullString
-	var ackBy sql.NullInt64
+	var ackBy, submitter sql.NullInt64
 	if err := row.Scan(&r.CaseID, &r.Reference, &r.Product, &r.Versions, &r.Steps, &r.Impact, &r.ContactName,
 		&r.ContactEmail, &r.ReporterKey, &r.CreditName, &r.CreditPreference, &r.Disclosure, &public, &exploited,
-		&r.PublicReferences, &r.ContactedOthers, &share, &enc, &link, &r.LinkIssuedAt, &r.SubmittedAt, &r.AckDueAt, &r.AcknowledgedAt, &ackBy); err != nil {
+		&r.PublicReferences, &r.ContactedOthers, &share, &enc, &link, &r.LinkIssuedAt, &r.SubmittedAt, &r.AckDueAt, &r.AcknowledgedAt, &ackBy,
+		&submitter); err != nil {
 		return nil, err
 	}
-	r.AcknowledgedBy = nullTime(ackBy)
+	r.AcknowledgedBy, r.SubmitterID = nullTime(ackBy), nullTime(submitter)
 	r.AlreadyPublic, r.Exploited, r.ShareContact, r.ArrivedEncrypted = public != 0, exploited != 0, share != 0, enc != 0
 	r.LinkHash = link.String
 	return &r, nil
@@ -72,11 +79,11 @@ func nullableString(s string) any {
 // CreateReport inserts r for its (already created) case.
 func (t *Tx) CreateReport(ctx context.Context, r *Report) error {
 	_, err := t.exec(ctx, `INSERT INTO reports (`+reportColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
 		r.CaseID, r.Reference, r.Product, r.Versions, r.Steps, r.Impact, r.ContactName, r.ContactEmail, r.ReporterKey,
 		r.CreditName, r.CreditPreference, r.Disclosure, b2i(r.AlreadyPublic), b2i(r.Exploited), r.PublicReferences,
 		r.ContactedOthers, b2i(r.ShareContact), b2i(r.ArrivedEncrypted), nullableString(r.LinkHash), r.LinkIssuedAt,
-		r.SubmittedAt, r.AckDueAt, r.AcknowledgedAt, nullable(r.AcknowledgedBy))
+		r.SubmittedAt, r.AckDueAt, r.AcknowledgedAt, nullable(r.AcknowledgedBy), nullable(r.SubmitterID))
 	if isUniqueViolation(err) {
 		return ErrConflict
 	}
@@ -258,3 +265,73 @@ func (t *Tx) ReportAttachmentData(ctx context.Context, caseID, id int64) (*Repor
 	a.MessageID = nullTime(msg)
 	return &a, nil
 }
+
+// ReportSubmitter returns the user who sent case caseID's report, 0 when
+// the case did not come from a report or its sender was not signed in.
+func (t *Tx) ReportSubmitter(ctx context.Context, caseID int64) (int64, error) {
+	var id sql.NullInt64
+	err := t.queryRow(ctx, `SELECT submitter_id FROM reports WHERE case_id = $1`, caseID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to load report submitter: %w", err)
+	}
+	return nullTime(id), nil
+}
+
+// SubmittedReport is one line of a user's own list of reports.
+type SubmittedReport struct {
+	Case        *Case
+	ProjectName string
+	Reference   string
+	SubmittedAt int64
+	// LastActivityAt is the later of the case's last change and the
+	// thread's last message.
+	LastActivityAt int64
+}
+
+// ListSubmittedReports returns one page of the reports user userID sent
+// while signed in, newest first, and whether more follow. limit is
+// clamped to 1…200 (default 50).
+func (t *Tx) ListSubmittedReports(ctx context.Context, userID int64, limit, offset int) ([]*SubmittedReport, bool, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := t.query(ctx, `SELECT `+caseColumns+`, p.name, r.reference, r.submitted_at,
+		COALESCE((SELECT MAX(m.created_at) FROM report_messages m WHERE m.case_id = c.id), 0)
+		FROM reports r JOIN cases c ON c.id = r.case_id JOIN projects p ON p.id = c.project_id
+		WHERE r.submitter_id = $1 ORDER BY r.submitted_at DESC, r.case_id DESC LIMIT $2 OFFSET $3`,
+		userID, limit+1, max(offset, 0))
+	if err != nil {
+		return nil, false, fmt.Errorf("store: unable to list submitted reports: %w", err)
+	}
+	defer rows.Close()
+	var out []*SubmittedReport
+	for rows.Next() {
+		var sr SubmittedReport
+		var lastMessage int64
+		c, err := scanCase(scanFunc(func(dest ...any) error {
+			return rows.Scan(append(dest, &sr.ProjectName, &sr.Reference, &sr.SubmittedAt, &lastMessage)...)
+		}))
+		if err != nil {
+			return nil, false, fmt.Errorf("store: unable to list submitted reports: %w", err)
+		}
+		sr.Case, sr.LastActivityAt = c, max(c.UpdatedAt, lastMessage)
+		out = append(out, &sr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: unable to list submitted reports: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// scanFunc lets a row scan that reads extra columns after a shared set
+// reuse that set's scan function.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }

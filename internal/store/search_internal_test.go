@@ -53,7 +53,10 @@ func TestSearchMigrationBackfills(t *testing.T) {
 		if err := tx.CreateNote(ctx, &Note{CaseID: c.ID, Body: "platypus", CreatedAt: 1}); err != nil {
 			return err
 		}
-		if err := tx.CreateReport(ctx, &Report{CaseID: c.ID, Reference: "R1", Steps: "echidna", CreditPreference: "name", LinkIssuedAt: 1, SubmittedAt: 1}); err != nil {
+		// Written as the schema of the time had it: CreateReport knows
+		// columns added since.
+		if _, err := tx.exec(ctx, `INSERT INTO reports (case_id, reference, steps, credit_preference, link_issued_at, submitted_at)
+			VALUES ($1, 'R1', 'echidna', 'name', 1, 1)`, c.ID); err != nil {
 			return err
 		}
 		return tx.CreateReportMessage(ctx, &ReportMessage{CaseID: c.ID, Body: "wombat", CreatedAt: 1})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"embargo/internal/authz"
 	"embargo/internal/intake"
 	"embargo/internal/router"
 	"embargo/internal/store"
@@ -24,6 +25,18 @@ type portalData struct {
 	MaxFileMiB  int
 	MaxTotalMiB int
 	CanReply    bool
+	// ByAccount is set when the reporter came through their account
+	// ("My reports") rather than the private link.
+	ByAccount bool
+}
+
+// portalBase is the address of the portal the request came through: the
+// private link, or the signed-in sender's own page of the report.
+func portalBase(r *router.Request) string {
+	if token := r.PathValue("token"); token != "" {
+		return "/r/" + token
+	}
+	return "/reports/" + r.Case.Key
 }
 
 // portalPage loads the portal for the link's case; nil means an error
@@ -36,10 +49,18 @@ func (h *web) portalPage(w http.ResponseWriter, r *router.Request) *page {
 	}
 	p := newPage(r, "Your report "+t.Report.Reference)
 	p.Data = portalData{Project: r.Project, Thread: t, StateText: intake.StateText(r.Case.State),
-		Base: "/r/" + r.PathValue("token"), CreditPrefs: intake.CreditPreferences, MaxFiles: intake.MaxFiles,
+		Base: portalBase(r), ByAccount: r.PathValue("token") == "", CreditPrefs: intake.CreditPreferences, MaxFiles: intake.MaxFiles,
 		MaxFileMiB: intake.MaxFileBytes >> 20, MaxTotalMiB: intake.MaxTotalBytes >> 20,
 		CanReply: r.Project.ArchivedAt == 0}
 	return p
+}
+
+// portalActor is who the portal's changes are recorded as: the case's
+// reporter, the same whether they came through the link or from their
+// account, so that the team learns no more about them than the link
+// would tell (the account is not on record as the author).
+func portalActor(r *router.Request) *authz.Actor {
+	return &authz.Actor{Via: "reporter", ReporterCaseID: r.Case.ID}
 }
 
 // portalShow shows the reporter their report.
@@ -60,7 +81,7 @@ func (h *web) portalReply(w http.ResponseWriter, r *router.Request) {
 		h.postError(w, r, err)
 		return
 	}
-	if _, err := h.Intake.Reply(r.Context(), r.Actor, r.Case, form.Get("body"), files); err != nil {
+	if _, err := h.Intake.Reply(r.Context(), portalActor(r), r.Case, form.Get("body"), files); err != nil {
 		p := h.portalPage(w, r)
 		if p == nil {
 			return
@@ -69,7 +90,7 @@ func (h *web) portalReply(w http.ResponseWriter, r *router.Request) {
 		h.formError(w, r, viewPortal, p, err, "body", "attachment")
 		return
 	}
-	redirect(w, r, "/r/"+r.PathValue("token")+"#thread", "message-sent")
+	redirect(w, r, portalBase(r)+"#thread", "message-sent")
 }
 
 // portalCredit changes how the reporter wants to be credited.
@@ -78,7 +99,7 @@ func (h *web) portalCredit(w http.ResponseWriter, r *router.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.Intake.SetCredit(r.Context(), r.Actor, r.Case, r.PostForm.Get("credit_name"), r.PostForm.Get("credit_preference")); err != nil {
+	if err := h.Intake.SetCredit(r.Context(), portalActor(r), r.Case, r.PostForm.Get("credit_name"), r.PostForm.Get("credit_preference")); err != nil {
 		p := h.portalPage(w, r)
 		if p == nil {
 			return
@@ -87,7 +108,7 @@ func (h *web) portalCredit(w http.ResponseWriter, r *router.Request) {
 		h.formError(w, r, viewPortal, p, err, "credit_name", "credit_preference")
 		return
 	}
-	redirect(w, r, "/r/"+r.PathValue("token")+"#credit", "credit-saved")
+	redirect(w, r, portalBase(r)+"#credit", "credit-saved")
 }
 
 // portalAttachment downloads a file of the reporter's case.

@@ -58,11 +58,12 @@ const (
 	viewSearch         view = "search"
 	viewMetrics        view = "metrics"
 	viewSignedIn       view = "signed_in"
+	viewReportList     view = "report_list"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
 	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
-	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn}
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn, viewReportList}
 
 // views holds one parsed template set per view.
 type views struct {

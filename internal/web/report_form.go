@@ -109,6 +109,8 @@ func (h *web) reportSubmit(w http.ResponseWriter, r *router.Request) {
 	}
 	rep := ReportFromForm(form, files)
 	rep.ClientAddress = remoteIP(r.Request)
+	// A signed-in sender can follow the report from their account too.
+	rep.SubmitterID = r.Actor.UserID
 	receipt, err := h.Intake.Submit(r.Context(), r.Project, rep)
 	if errors.Is(err, intake.ErrBlocked) {
 		h.errorPage(w, r.Request, r.Actor, http.StatusForbidden, "Report not accepted",

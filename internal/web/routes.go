@@ -85,6 +85,13 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/r/{token}/messages", authz.ActionPortalReply, h.portalReply)
 	rt.Handle("POST", "/r/{token}/credit", authz.ActionPortalReply, h.portalCredit)
 	rt.Handle("GET", "/r/{token}/attachments/{id}", authz.ActionPortalView, h.portalAttachment)
+	// The same portal for the signed-in user who sent the report, by the
+	// case key instead of the link; anyone else is told it does not exist.
+	rt.Handle("GET", "/reports", authz.ActionSelf, h.reportList)
+	rt.Handle("GET", "/reports/{key}", authz.ActionReportView, h.portalShow)
+	rt.Handle("POST", "/reports/{key}/messages", authz.ActionReportReply, h.portalReply)
+	rt.Handle("POST", "/reports/{key}/credit", authz.ActionReportReply, h.portalCredit)
+	rt.Handle("GET", "/reports/{key}/attachments/{id}", authz.ActionReportView, h.portalAttachment)
 
 	rt.Handle("GET", "/account", authz.ActionSelf, h.account)
 	rt.Handle("POST", "/account/password", authz.ActionSelf, h.accountPassword)
