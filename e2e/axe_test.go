@@ -185,6 +185,9 @@ func TestBrowserAxe(t *testing.T) {
 	b.fill(`#totp-code`, code)
 	b.submit(`form[action="/account/2fa/confirm"] button[type="submit"]`)
 	check("account with new recovery codes")
+	b.open(base + "/projects/acme/settings")
+	b.press(`input[name="require_mfa"]`)
+	b.submit(`form[action="/projects/acme/settings"] .page-actions button[type="submit"]`)
 	logout(t, b)
 	if p := login(t, b, base, email, password); urlPath(t, p.URL) != "/login/2fa" {
 		b.fatalf("signing in with two-factor on should ask for a code at /login/2fa, got %s", p.URL)
@@ -201,6 +204,16 @@ func TestBrowserAxe(t *testing.T) {
 	check("sign-in refused")
 	b.open(invite)
 	check("invitation")
+	// The invited member has no second factor, which the project now
+	// requires of its team.
+	b.fill(`input[name="name"]`, "Carol")
+	b.fill(`input[name="password"]`, password)
+	b.submit(`form[action="/invitations/accept"]:has(input[name="password"]) button[type="submit"]`)
+	if p := b.open(base + "/projects/acme"); p.Status != 403 {
+		b.fatalf("a member without two-factor opened a project that requires it (status %d)", p.Status)
+	}
+	check("two-factor required")
+	logout(t, b)
 	b.open(base + "/p/acme/report")
 	check("report form, signed out")
 	b.waitVisible("#encrypt")
