@@ -245,66 +245,75 @@ func (s *Service) ExtendEmbargo(ctx context.Context, actor *authz.Actor, key str
 
 func (s *Service) changeEmbargo(ctx context.Context, actor *authz.Actor, key string, in EmbargoEnd, ext *EmbargoExtension) (*store.Case, error) {
 	var c *store.Case
-	action := "case.embargo.set"
-	if ext != nil {
-		action = "case.embargo.extend"
-	}
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if c, err = load(ctx, tx, key); err != nil {
 			return err
 		}
-		e, err := loadEmbargo(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		now := s.Clock.Now()
-		var x *store.EmbargoExtension
-		if ext != nil {
-			if x, err = checkExtension(c, e, *ext); err != nil {
-				return err
-			}
-		}
-		override, err := checkEnd(actor, c, e, in, now)
-		if err != nil {
-			return err
-		}
-		rec, err := tx.EmbargoOf(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		ms := clock.Millis(now)
-		before := map[string]any{"embargo_until": clock.Millis(e.Until), "set_by_hand": e.SetByHand}
-		rec.Start, rec.Until = clock.Millis(e.Start), clock.Millis(in.Until)
-		if err := tx.PutEmbargo(ctx, c.ID, rec); err != nil {
-			return err
-		}
-		c.EmbargoUntil = rec.Until
-		after := map[string]any{"embargo_until": rec.Until, "max_until": clock.Millis(e.MaxUntil)}
-		if override != "" {
-			after["override_reason"] = override
-		}
-		subjectType, subjectID := "", ""
-		if x != nil {
-			x.ToUntil, x.OverrideReason, x.CreatedBy, x.CreatedAt = rec.Until, override, actor.UserID, ms
-			if err := tx.AddEmbargoExtension(ctx, x); err != nil {
-				return err
-			}
-			after["asked_by"], after["reason"], after["reporter_agreed"] = x.AskedBy, x.Reason, x.ReporterAgreed
-			subjectType, subjectID = "embargo_extension", fmt.Sprint(x.ID)
-		}
-		if err := s.syncDeadlines(ctx, tx, c); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, action, c, subjectType, subjectID, before, after)
+		return s.changeEmbargoIn(ctx, tx, actor, c, in, ext)
 	})
 	if err != nil {
 		if _, ok := errors.AsType[*validation.Error](err); ok {
+			action := "case.embargo.set"
+			if ext != nil {
+				action = "case.embargo.extend"
+			}
 			s.recordRefusal(ctx, actor, key, action, in, err)
 		}
 		return nil, err
 	}
 	return c, nil
+}
+
+// changeEmbargoIn sets case c's embargo end inside tx: an extension when
+// ext is set, else a plain change of the end.
+func (s *Service) changeEmbargoIn(ctx context.Context, tx *store.Tx, actor *authz.Actor, c *store.Case, in EmbargoEnd, ext *EmbargoExtension) error {
+	action := "case.embargo.set"
+	if ext != nil {
+		action = "case.embargo.extend"
+	}
+	e, err := loadEmbargo(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	var x *store.EmbargoExtension
+	if ext != nil {
+		if x, err = checkExtension(c, e, *ext); err != nil {
+			return err
+		}
+	}
+	override, err := checkEnd(actor, c, e, in, now)
+	if err != nil {
+		return err
+	}
+	rec, err := tx.EmbargoOf(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	ms := clock.Millis(now)
+	before := map[string]any{"embargo_until": clock.Millis(e.Until), "set_by_hand": e.SetByHand}
+	rec.Start, rec.Until = clock.Millis(e.Start), clock.Millis(in.Until)
+	if err := tx.PutEmbargo(ctx, c.ID, rec); err != nil {
+		return err
+	}
+	c.EmbargoUntil = rec.Until
+	after := map[string]any{"embargo_until": rec.Until, "max_until": clock.Millis(e.MaxUntil)}
+	if override != "" {
+		after["override_reason"] = override
+	}
+	if x != nil {
+		x.ToUntil, x.OverrideReason, x.CreatedBy, x.CreatedAt = rec.Until, override, actor.UserID, ms
+		if err := tx.AddEmbargoExtension(ctx, x); err != nil {
+			return err
+		}
+		after["asked_by"], after["reason"], after["reporter_agreed"] = x.AskedBy, x.Reason, x.ReporterAgreed
+		after["extension_id"] = x.ID
+	}
+	if err := s.syncDeadlines(ctx, tx, c); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, action, c, "", "", before, after)
 }
 
 // checkExtension validates what an extension records beyond its end.
