@@ -24,6 +24,8 @@ type portalData struct {
 	MaxFileMiB  int
 	MaxTotalMiB int
 	CanReply    bool
+	// Embargo is the embargo's countdown, in the words the team sees.
+	Embargo string
 }
 
 // portalPage loads the portal for the link's case; nil means an error
@@ -34,12 +36,26 @@ func (h *web) portalPage(w http.ResponseWriter, r *router.Request) *page {
 		h.fail(w, r, err)
 		return nil
 	}
+	emb, err := h.Cases.EmbargoOf(r.Context(), r.Case)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
 	p := newPage(r, "Your report "+t.Report.Reference)
 	p.Data = portalData{Project: r.Project, Thread: t, StateText: intake.StateText(r.Case.State),
 		Base: "/r/" + r.PathValue("token"), CreditPrefs: intake.CreditPreferences, MaxFiles: intake.MaxFiles,
 		MaxFileMiB: intake.MaxFileBytes >> 20, MaxTotalMiB: intake.MaxTotalBytes >> 20,
 		CanReply: r.Project.ArchivedAt == 0}
+	if r.Case.ClosedAt == 0 {
+		// A rejected or closed case has no embargo left to count down.
+		p.Data = withEmbargo(p.Data.(portalData), emb.Countdown(h.Cases.Clock.Now()))
+	}
 	return p
+}
+
+func withEmbargo(d portalData, countdown string) portalData {
+	d.Embargo = countdown
+	return d
 }
 
 // portalShow shows the reporter their report.
