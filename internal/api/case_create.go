@@ -38,5 +38,11 @@ func (a *api) caseCreate(w http.ResponseWriter, r *router.Request) {
 	// A new case has no score, triage record or override yet.
 	p := cases.PriorityOf(c, "", "", "")
 	out.Priority, out.PrioritySource = p.Value, p.Source
+	e, err := a.Cases.EmbargoOf(r.Context(), c)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out.Embargo = embargoOut(e, a.Cases.Clock.Now())
 	created(w, "/cases/"+c.Key, out)
 }

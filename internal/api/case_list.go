@@ -162,5 +162,10 @@ func (a *api) caseOne(r *router.Request, c *store.Case) (caseJSON, error) {
 	if err != nil {
 		return caseJSON{}, err
 	}
+	e, err := a.Cases.EmbargoOf(r.Context(), c)
+	if err != nil {
+		return caseJSON{}, err
+	}
+	out[0].Embargo = embargoOut(e, a.Cases.Clock.Now())
 	return out[0], nil
 }

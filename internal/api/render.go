@@ -113,6 +113,8 @@ type caseJSON struct {
 	// MatchedIn is set in search results only: which parts of the case
 	// hold a word searched for.
 	MatchedIn []string `json:"matched_in,omitempty"`
+	// Embargo is set when one case is shown, left out of lists.
+	Embargo *embargoJSON `json:"embargo,omitempty"`
 }
 
 func caseOut(c *store.Case, assignees []int64) caseJSON {

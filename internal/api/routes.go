@@ -54,6 +54,8 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("PUT", "/cases/{key}/assignment", authz.ActionCaseEdit, a.caseAssign)
 	rt.Handle("POST", "/cases/{key}/labels", authz.ActionCaseEdit, a.caseLabelAdd)
 	rt.Handle("DELETE", "/cases/{key}/labels/{label}", authz.ActionCaseEdit, a.caseLabelRemove)
+	rt.Handle("POST", "/cases/{key}/embargo/extensions", authz.ActionCaseEdit, a.caseEmbargoExtend)
+	rt.Handle("POST", "/cases/{key}/embargo/broken", authz.ActionCaseEdit, a.caseEmbargoBroken)
 	rt.Handle("POST", "/cases/{key}/transitions", authz.ActionCaseTransition, a.caseTransition)
 	rt.Handle("GET", "/cases/{key}/triage", authz.ActionCaseView, a.caseTriageShow)
 	rt.Handle("PUT", "/cases/{key}/triage", authz.ActionCaseEdit, a.caseTriageSet)

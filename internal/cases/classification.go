@@ -30,6 +30,9 @@ type Edit struct {
 	// CWEIDs replaces the CWE entries the case is classified under
 	// ("CWE-79" or "79"); an empty list clears them.
 	CWEIDs *[]string
+	// Embargo sets the embargo end by hand ("case.embargo.set"): see
+	// SetEmbargo.
+	Embargo *EmbargoEnd
 }
 
 // Classification is a case's CVSS score with its history and its CWEs.
@@ -53,7 +56,8 @@ func (s *Service) SetCWEs(ctx context.Context, actor *authz.Actor, key string, i
 
 // Edit applies e in one transaction, recording one audit event for each of
 // the content ("case.update"), the CVSS score ("case.cvss") and the CWEs
-// ("case.cwe") that changed. A bad vector, an unknown CWE, or a severity
+// ("case.cwe") that changed, and the embargo end ("case.embargo.set").
+// A bad vector, an unknown CWE, or a severity
 // that contradicts the vector's rating is a *validation.Error and changes
 // nothing.
 func (s *Service) Edit(ctx context.Context, actor *authz.Actor, key string, e Edit) (*store.Case, error) {
@@ -82,6 +86,11 @@ func (s *Service) Edit(ctx context.Context, actor *authz.Actor, key string, e Ed
 			return err
 		}
 		now := clock.Millis(s.Clock.Now())
+		if e.Embargo != nil {
+			if err := s.changeEmbargoIn(ctx, tx, actor, c, *e.Embargo, nil); err != nil {
+				return err
+			}
+		}
 		before := snapshot(c)
 		if err := e.Input.validate(c); err != nil {
 			return err
@@ -112,6 +121,9 @@ func (s *Service) Edit(ctx context.Context, actor *authz.Actor, key string, e Ed
 		return syncPriority(ctx, tx, c)
 	})
 	if err != nil {
+		if verr, ok := errors.AsType[*validation.Error](err); ok && e.Embargo != nil && strings.HasPrefix(verr.Field, "embargo") {
+			s.recordRefusal(ctx, actor, key, "case.embargo.set", *e.Embargo, err)
+		}
 		return nil, err
 	}
 	return c, nil

@@ -9,8 +9,8 @@
 //
 // A deadline's due time is frozen when its clock starts: a later change of
 // the project's policy does not move a promise already made to a reporter.
-// A change of the case's own inputs (its severity, a hand-set fix date,
-// the moment a clock starts) recomputes it with the policy then in force.
+// A change of the case's own inputs (its severity, a hand-set fix date or
+// embargo end, the moment a clock starts) recomputes it with the policy then in force.
 package deadlines
 
 import (
@@ -67,6 +67,9 @@ type Facts struct {
 	// PlanDueDate is a fix date set by hand (YYYY-MM-DD), "" for the
 	// policy's target.
 	PlanDueDate string
+	// EmbargoUntil is an embargo end set by hand, 0 for the policy's
+	// default.
+	EmbargoUntil int64
 }
 
 // closed reports whether the case has ended without being disclosed.
@@ -133,12 +136,28 @@ func Compute(f Facts, set projects.Settings, stored map[string]*store.Deadline, 
 	if embargoFrom == 0 {
 		embargoFrom = f.CreatedAt
 	}
-	if embargoFrom != 0 {
-		add(Embargo, "from:"+ms(embargoFrom), embargoFrom, func() int64 {
-			return clock.Millis(clock.FromMillis(embargoFrom).In(loc).AddDate(0, 0, set.DefaultEmbargoDays))
-		}, f.DisclosedAt)
+	switch {
+	case f.EmbargoUntil != 0 && embargoFrom != 0:
+		// A hand-set end (set or extended) is a new promise: its own basis
+		// makes a fresh reminder and alarm owed.
+		add(Embargo, "until:"+ms(f.EmbargoUntil), embargoFrom, func() int64 { return f.EmbargoUntil }, f.DisclosedAt)
+	case embargoFrom != 0:
+		add(Embargo, "from:"+ms(embargoFrom), embargoFrom, func() int64 { return EmbargoDefault(embargoFrom, set) }, f.DisclosedAt)
 	}
 	return out
+}
+
+// EmbargoDefault returns the end the policy set gives an embargo that
+// counts from from (Unix milliseconds): its default number of days later,
+// in the project's time zone.
+func EmbargoDefault(from int64, set projects.Settings) int64 {
+	return clock.Millis(clock.FromMillis(from).In(set.Location()).AddDate(0, 0, set.DefaultEmbargoDays))
+}
+
+// EmbargoMax returns the latest end the policy set allows, without an
+// override, for an embargo that counts from from.
+func EmbargoMax(from int64, set projects.Settings) int64 {
+	return clock.Millis(clock.FromMillis(from).In(set.Location()).AddDate(0, 0, set.MaxEmbargoDays))
 }
 
 // fixStart is when the fix clock starts: the confirmation, or for a case

@@ -295,3 +295,21 @@ func TestStatusOf(t *testing.T) {
 		}
 	}
 }
+
+func TestHandSetEmbargoEnd(t *testing.T) {
+	set := policy("UTC", nil)
+	f := Facts{State: "fixing", ReportedAt: at(t, "UTC", "2026-03-02 09:00")}
+	first := byKind(Compute(f, set, nil, 1))
+	first[Embargo].RemindedAt = 5
+	f.EmbargoUntil = at(t, "UTC", "2026-04-15 12:00")
+	set1 := byKind(Compute(f, set, first, 1))
+	if d := set1[Embargo]; d.DueAt != f.EmbargoUntil || d.RemindedAt != 0 || d.AlarmedAt != 0 || d.NextCheckAt != d.RemindAt {
+		t.Errorf("hand-set embargo end: %+v, want due at the end, owing its reminder again", d)
+	}
+	// Disclosure keeps the promise: nothing more is owed.
+	f.DisclosedAt = at(t, "UTC", "2026-04-10 12:00")
+	disclosed := byKind(Compute(f, set, set1, 1))
+	if d := disclosed[Embargo]; d.MetAt != f.DisclosedAt || d.Open() || d.NextCheckAt != 0 {
+		t.Errorf("disclosed before the end: %+v, want met", d)
+	}
+}

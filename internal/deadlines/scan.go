@@ -226,6 +226,13 @@ func (s *Scanner) notify(ctx context.Context, tx *store.Tx, p *store.Project, c 
 	if action == "deadline.alarm" {
 		subject = fmt.Sprintf("Missed deadline: %s for %s", Label(d.Kind), c.Key)
 		lead = fmt.Sprintf("%s for case %s of %s was missed: it is %s.", Label(d.Kind), c.Key, p.Name, words)
+		if d.Kind == Embargo {
+			// An embargo end must never pass silently: say what is owed.
+			subject = fmt.Sprintf("Embargo ended without disclosure or extension: %s", c.Key)
+			lead = fmt.Sprintf("The embargo of case %s of %s ended on %s without disclosure or extension. "+
+				"Disclose the case, or record an extension of the embargo with the reporter's agreement.",
+				c.Key, p.Name, st.DueAt.In(set.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+		}
 	}
 	body := lead + "\n\nOpen the case at " + s.BaseURL + "/cases/" + c.Key + " (sign-in required).\n\n" +
 		"You receive this because you coordinate or are assigned to the case (or, when nobody is, because you " +

@@ -295,3 +295,70 @@ func mustCase(t *testing.T, w *world, key string) *store.Case {
 	}
 	return d.Case
 }
+
+// embargoAlarms counts the case's mail saying its embargo ended silently.
+func (w *world) embargoAlarms(t *testing.T, c *store.Case) int {
+	t.Helper()
+	_, subjects := w.mail(t, c)
+	n := 0
+	for _, s := range subjects {
+		if s == "Embargo ended without disclosure or extension: "+c.Key {
+			n++
+		}
+	}
+	return n
+}
+
+func TestEmbargoEndNeverPassesSilently(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		kept := w.report(t, "Overflow")
+		extended := w.report(t, "Underflow")
+		end := w.clk.Now().AddDate(0, 0, 10)
+		for _, c := range []*store.Case{kept, extended} {
+			if _, err := w.cases.Assign(ctx, w.lead, c.Key, cases.Assignment{CoordinatorID: w.users["ann"]}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.cases.SetEmbargo(ctx, w.lead, c.Key, cases.EmbargoEnd{Until: end}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.clk.Advance(9 * 24 * time.Hour)
+		w.scanOnce(t)
+		if _, err := w.cases.ExtendEmbargo(ctx, w.lead, extended.Key, cases.EmbargoExtension{
+			EmbargoEnd: cases.EmbargoEnd{Until: end.AddDate(0, 0, 20)}, AskedBy: "reporter",
+			Reason: "the release slipped", ReporterAgreed: "yes"}); err != nil {
+			t.Fatal(err)
+		}
+		w.clk.Advance(24*time.Hour + time.Minute)
+		w.scanOnce(t)
+		if n := w.embargoAlarms(t, kept); n != 1 {
+			t.Errorf("embargo ended without disclosure or extension: %d alarms, want 1", n)
+		}
+		if n := w.embargoAlarms(t, extended); n != 0 {
+			t.Errorf("extended embargo raised %d alarms at its old end", n)
+		}
+		var body string
+		if err := s.Read(ctx, func(tx *store.Tx) error {
+			list, err := tx.ListMail(ctx, kept.ID)
+			for _, m := range list {
+				if strings.HasPrefix(m.Subject, "Embargo ended") {
+					body = m.Body
+				}
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body, "ended on Thu 12 Mar 2026 09:00 UTC without disclosure or extension") {
+			t.Errorf("alarm body %q does not say the embargo ended without disclosure or extension", body)
+		}
+		// The extended one's alarm comes at its new end.
+		w.clk.Advance(20 * 24 * time.Hour)
+		w.scanOnce(t)
+		if n := w.embargoAlarms(t, extended); n != 1 {
+			t.Errorf("extended embargo after its new end: %d alarms, want 1", n)
+		}
+	})
+}

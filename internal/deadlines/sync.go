@@ -13,7 +13,7 @@ import (
 
 // FactsOf reads what the clock needs to know of case c inside tx.
 func FactsOf(ctx context.Context, tx *store.Tx, c *store.Case) (Facts, error) {
-	f := Facts{State: c.State, Severity: c.Severity, CreatedAt: c.CreatedAt, Milestones: c.Milestones}
+	f := Facts{State: c.State, Severity: c.Severity, CreatedAt: c.CreatedAt, Milestones: c.Milestones, EmbargoUntil: c.EmbargoUntil}
 	r, err := tx.ReportByCase(ctx, c.ID, false)
 	switch {
 	case err == nil:

@@ -102,6 +102,7 @@ var backupTables = []backupTable{
 	{"report_blocks", "id", restoreInto},
 	{"outbox", "id", restoreInto},
 	{"case_deadlines", "case_id, kind", restoreInto},
+	{"case_embargo_extensions", "id", restoreInto},
 	{"jobs", "id", restoreInto},
 	{"job_schedules", "name", restoreInto},
 	{"audit_events", "seq", restoreInto},

@@ -365,6 +365,21 @@ func populate(t *testing.T, s *store.Store) {
 				return err
 			}
 		}
+		// An embargo set by hand, broken, with an extension by a user and
+		// one whose author is gone.
+		if err := tx.PutEmbargo(ctx, c1.ID, &store.Embargo{Start: now, Until: hugeInt, BrokenAt: now + 1,
+			BrokenWhere: oddText, BrokenReaction: oddText}); err != nil {
+			return err
+		}
+		for _, x := range []*store.EmbargoExtension{
+			{CaseID: c1.ID, FromUntil: now, ToUntil: hugeInt, AskedBy: oddText, Reason: oddText, ReporterAgreed: "yes",
+				OverrideReason: oddText, CreatedBy: ann.ID, CreatedAt: now},
+			{CaseID: c1.ID, FromUntil: now, ToUntil: now + 1, AskedBy: "team", Reason: "r", ReporterAgreed: "not-asked", CreatedAt: now},
+		} {
+			if err := tx.AddEmbargoExtension(ctx, x); err != nil {
+				return err
+			}
+		}
 		if err := tx.EnqueueJob(ctx, &store.Job{Kind: "mail.send", Payload: jsonText, RunAt: now, MaxAttempts: 5, CreatedAt: now}); err != nil {
 			return err
 		}

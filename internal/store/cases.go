@@ -41,6 +41,9 @@ type Case struct {
 	// WaitingUntil is when a case waiting on its reporter closes itself;
 	// 0 while it waits on nobody. SetCaseWaitingUntil writes it.
 	WaitingUntil int64
+	// EmbargoUntil is the embargo end set by hand (0: the project's
+	// default applies). PutEmbargo writes it; UpdateCase leaves it alone.
+	EmbargoUntil int64
 }
 
 // Milestones are the moments a case first reached each stage of its
@@ -62,14 +65,14 @@ type Milestones struct {
 
 const caseColumns = `c.id, c.project_id, p.slug, c.number, c.case_key, c.title, c.description, c.severity, c.component,
 	c.state, c.resolution, c.priority, c.coordinator_id, c.created_by, c.created_at, c.updated_at,
-	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at, c.next_due_at, c.waiting_until`
+	c.acknowledged_at, c.assessed_at, c.fixed_at, c.disclosed_at, c.closed_at, c.deadlines_synced_at, c.next_due_at, c.waiting_until, c.embargo_until`
 
 func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
 	var coord, by, next sql.NullInt64
 	if err := row.Scan(&c.ID, &c.ProjectID, &c.ProjectSlug, &c.Number, &c.Key, &c.Title, &c.Description, &c.Severity,
 		&c.Component, &c.State, &c.Resolution, &c.Priority, &coord, &by, &c.CreatedAt, &c.UpdatedAt,
-		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt, &next, &c.WaitingUntil); err != nil {
+		&c.AcknowledgedAt, &c.AssessedAt, &c.FixedAt, &c.DisclosedAt, &c.ClosedAt, &c.DeadlinesSyncedAt, &next, &c.WaitingUntil, &c.EmbargoUntil); err != nil {
 		return nil, err
 	}
 	c.CoordinatorID, c.CreatedBy, c.NextDueAt = nullTime(coord), nullTime(by), nullTime(next)

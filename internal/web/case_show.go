@@ -87,6 +87,8 @@ type caseShowData struct {
 	ProjectLabels []string
 	// Deadlines are the promises the case is under, in due order.
 	Deadlines []deadlineView
+	// Embargo is the case's embargo with its countdown.
+	Embargo *embargoView
 	// Outcomes are the report's outcomes and the case's links.
 	Outcomes *outcomesView
 	// Missing says, per state the case may move to next, what its triage
@@ -206,6 +208,12 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		return nil
 	}
 	sd.Deadlines = deadlineViews(d.Project, dl)
+	emb, err := h.Cases.EmbargoOf(r.Context(), c)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	sd.Embargo = newEmbargoView(emb, h.Cases.Clock.Now(), c.DisclosedAt != 0 || c.ClosedAt != 0, isProjectAdmin(r))
 	if sd.Outcomes, err = h.caseOutcomes(r, sd.Reporter); err != nil {
 		h.fail(w, r, err)
 		return nil

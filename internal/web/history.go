@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"embargo/internal/audit"
+	"embargo/internal/clock"
 	"embargo/internal/deadlines"
 )
 
@@ -153,6 +154,8 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		}
 	case "case.unlink":
 		it.Text = who + " removed the link to " + str(before["case"])
+	case "case.embargo.set", "case.embargo.extend", "case.embargo.broken", "case.embargo.refused":
+		describeEmbargoEvent(&it, who, e.Action, before, after)
 	case "deadline.reminder", "deadline.alarm":
 		what := deadlines.Label(str(after["deadline"]))
 		if what == "" {
@@ -170,6 +173,45 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		it.Text = who + " made a change this version cannot describe"
 	}
 	return it
+}
+
+// describeEmbargoEvent tells a change of the case's embargo in words.
+func describeEmbargoEvent(it *historyItem, who, action string, before, after map[string]any) {
+	day := func(v any) string {
+		if n := num(v); n != 0 {
+			return clock.FromMillis(n).UTC().Format("2 Jan 2006 15:04 UTC")
+		}
+		return "the policy's default"
+	}
+	switch action {
+	case "case.embargo.set":
+		it.Text = fmt.Sprintf("%s set the embargo end to %s (was %s)", who, day(after["embargo_until"]), day(before["embargo_until"]))
+		if r := str(after["override_reason"]); r != "" {
+			it.Text += ", beyond the policy's maximum of " + day(after["max_until"])
+			it.Reason = r
+		}
+	case "case.embargo.extend":
+		asked := str(after["asked_by"])
+		if asked == "team" {
+			asked = "the team"
+		} else if asked == "reporter" {
+			asked = "the reporter"
+		}
+		agreed := map[string]string{"yes": "the reporter agreed", "no": "the reporter did not agree",
+			"not-asked": "the reporter was not asked"}[str(after["reporter_agreed"])]
+		it.Text = fmt.Sprintf("%s extended the embargo from %s to %s, asked by %s; %s", who, day(before["embargo_until"]),
+			day(after["embargo_until"]), asked, orNone(agreed))
+		it.Reason = str(after["reason"])
+		if r := str(after["override_reason"]); r != "" {
+			it.Reason += " (beyond the policy's maximum: " + r + ")"
+		}
+	case "case.embargo.broken":
+		it.Text = fmt.Sprintf("%s recorded the embargo as broken: seen at %s", who, str(after["where"]))
+		it.Reason = str(after["reaction"])
+	case "case.embargo.refused":
+		it.Text = fmt.Sprintf("%s tried to set the embargo end to %s and was refused", who, day(after["embargo_until"]))
+		it.Reason = str(after["error"])
+	}
 }
 
 // plural says "1 attachment", "2 attachments", "2 people".

@@ -28,6 +28,8 @@ type portalData struct {
 	// ByAccount is set when the reporter came through their account
 	// ("My reports") rather than the private link.
 	ByAccount bool
+	// Embargo is the embargo's countdown, in the words the team sees.
+	Embargo string
 }
 
 // portalBase is the address of the portal the request came through: the
@@ -47,11 +49,20 @@ func (h *web) portalPage(w http.ResponseWriter, r *router.Request) *page {
 		h.fail(w, r, err)
 		return nil
 	}
+	emb, err := h.Cases.EmbargoOf(r.Context(), r.Case)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
 	p := newPage(r, "Your report "+t.Report.Reference)
 	p.Data = portalData{Project: r.Project, Thread: t, StateText: intake.StateText(r.Case.State),
 		Base: portalBase(r), ByAccount: r.PathValue("token") == "", CreditPrefs: intake.CreditPreferences, MaxFiles: intake.MaxFiles,
 		MaxFileMiB: intake.MaxFileBytes >> 20, MaxTotalMiB: intake.MaxTotalBytes >> 20,
 		CanReply: r.Project.ArchivedAt == 0}
+	if r.Case.ClosedAt == 0 {
+		// A rejected or closed case has no embargo left to count down.
+		p.Data = withEmbargo(p.Data.(portalData), emb.Countdown(h.Cases.Clock.Now()))
+	}
 	return p
 }
 
@@ -61,6 +72,11 @@ func (h *web) portalPage(w http.ResponseWriter, r *router.Request) *page {
 // would tell (the account is not on record as the author).
 func portalActor(r *router.Request) *authz.Actor {
 	return &authz.Actor{Via: "reporter", ReporterCaseID: r.Case.ID}
+}
+
+func withEmbargo(d portalData, countdown string) portalData {
+	d.Embargo = countdown
+	return d
 }
 
 // portalShow shows the reporter their report.
