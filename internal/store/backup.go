@@ -125,6 +125,17 @@ func DerivedTables(e Engine) []string {
 	return slices.Clone(derivedTables[e])
 }
 
+// ephemeralTables are the tables a backup leaves out because what they
+// hold matters only for a short while: the rate-limit counters, which
+// count attempts within the current hour.
+var ephemeralTables = []string{"rate_counters"}
+
+// EphemeralTables returns the names of the tables backups leave out
+// because their rows are short-lived (see ephemeralTables).
+func EphemeralTables() []string {
+	return slices.Clone(ephemeralTables)
+}
+
 // BackupTables returns the names of the tables a backup holds, in the order
 // it holds them.
 func BackupTables() []string {
