@@ -27,7 +27,7 @@ type reportCreated struct {
 // vulnerability, as JSON or as multipart/form-data with a "report" part
 // holding the JSON and up to intake.MaxFiles "attachment" parts.
 func (a *api) reportCreate(w http.ResponseWriter, r *router.Request) {
-	if wait, ok := a.Gate.AllowReport(clientIP(r.Request), r.Project.ID); !ok {
+	if wait, ok := a.Gate.AllowReport(r.Context(), clientIP(r.Request), r.Project.ID); !ok {
 		tooManyRequests(w, wait, "too many reports from this address or to this project; try again later")
 		return
 	}

@@ -121,9 +121,16 @@ func Build(cfg *config.Config, s *store.Store, log *slog.Logger, clk clock.Clock
 		From: mail.FromAddress(cfg.EffectiveBaseURL()), Log: log}
 	a.Metrics = &teammetrics.Service{Store: s, Clock: clk}
 	a.Deadlines = &deadlines.Scanner{Store: s, Clock: clk, BaseURL: cfg.EffectiveBaseURL(), Log: log}
+	// Replicas on PostgreSQL share one count; SQLite's single process
+	// counts in memory, sparing every report a database write.
+	perAddress := cmp.Or(cfg.ReportRatePerAddress, intake.ReportsPerClient)
+	perProject := cmp.Or(cfg.ReportRatePerProject, intake.ReportsPerProject)
+	if s.Engine() == store.Postgres {
+		a.Gate = intake.NewSharedGate(s, clk, log, perAddress, perProject)
+	} else {
+		a.Gate = intake.NewGateLimits(clk, perAddress, perProject)
+	}
 	a.Jobs = a.newJobs()
-	a.Gate = intake.NewGateLimits(clk, cmp.Or(cfg.ReportRatePerAddress, intake.ReportsPerClient),
-		cmp.Or(cfg.ReportRatePerProject, intake.ReportsPerProject))
 	a.Handler = a.routes()
 	return a
 }
@@ -178,7 +185,7 @@ func (a *App) routes() http.Handler {
 
 // How often serve looks for background work, delivers the outbox, scans
 // deadlines, closes cases whose reporter did not answer and purges
-// finished jobs.
+// finished jobs and ended rate-limit windows.
 const (
 	jobsTick                = 5 * time.Second
 	mailInterval            = 5 * time.Second
@@ -201,6 +208,7 @@ func (a *App) newJobs() *jobs.Runner {
 	})
 	r.Every("deadlines.scan", deadlineInterval, a.Deadlines.Task)
 	r.Every("jobs.purge", purgeInterval, r.Purge)
+	r.Every("rate_limits.purge", purgeInterval, a.Gate.Purge)
 	r.Every("invitations.expire", expireInvitationsInterval, func(ctx context.Context) error {
 		_, err := a.Projects.ExpireInvitations(ctx)
 		return err

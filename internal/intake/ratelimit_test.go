@@ -4,10 +4,15 @@ package intake
 
 import (
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"embargo/internal/clock"
+	"embargo/internal/store"
+	"embargo/internal/store/storetest"
 )
 
 // fixedClock is a clock that stands still, so a whole test falls in one
@@ -35,7 +40,7 @@ func TestGateLimits(t *testing.T) {
 			accepted := 0
 			for c := range tt.clients {
 				for {
-					wait, ok := g.AllowReport(fmt.Sprintf("192.0.2.%d", c+1), 1)
+					wait, ok := g.AllowReport(t.Context(), fmt.Sprintf("192.0.2.%d", c+1), 1)
 					if !ok {
 						if wait != RateWindow {
 							t.Errorf("refusal wait = %v, want %v", wait, RateWindow)
@@ -48,9 +53,54 @@ func TestGateLimits(t *testing.T) {
 			if accepted != tt.wantAccepted {
 				t.Errorf("accepted %d reports, want %d", accepted, tt.wantAccepted)
 			}
-			if _, ok := g.AllowReport("198.51.100.1", 2); !ok {
+			if _, ok := g.AllowReport(t.Context(), "198.51.100.1", 2); !ok {
 				t.Error("another project's report was refused; limits must be per project")
 			}
 		})
 	}
+}
+
+// TestSharedGate checks the gate PostgreSQL replicas share, on both
+// engines' rate_counters: the limits, the Retry-After left in the window,
+// and that an attempt one limit refuses is not charged to the other.
+func TestSharedGate(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		// 12:45: a quarter of an hour is left in the window.
+		clk := clock.NewFake(time.Date(2026, 11, 23, 12, 45, 0, 0, time.UTC))
+		g := NewSharedGate(s, clk, slog.New(slog.DiscardHandler), 2, 3)
+		allow := func(client string, project int64) bool {
+			t.Helper()
+			wait, ok := g.AllowReport(t.Context(), client, project)
+			if !ok && wait != 15*time.Minute {
+				t.Errorf("refusal wait = %v, want 15m0s", wait)
+			}
+			return ok
+		}
+		got := []bool{
+			allow("192.0.2.1", 1), allow("192.0.2.1", 1), allow("192.0.2.1", 1), // the address limit
+			allow("192.0.2.2", 1), allow("192.0.2.3", 1), // the project limit
+			allow("192.0.2.3", 2), allow("192.0.2.3", 2), allow("192.0.2.3", 2), // the refusal above cost 192.0.2.3 nothing
+		}
+		want := []bool{true, true, false, true, false, true, true, false}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("attempts accepted (-want +got):\n%s", diff)
+		}
+		for range MessagesPerClientCase {
+			if _, ok := g.AllowMessage(t.Context(), "192.0.2.1", 7); !ok {
+				t.Fatal("a message within the limit was refused")
+			}
+		}
+		if _, ok := g.AllowMessage(t.Context(), "192.0.2.1", 7); ok {
+			t.Error("a message over the limit was accepted")
+		}
+
+		clk.Advance(15 * time.Minute)
+		if err := g.Purge(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if !allow("192.0.2.1", 1) {
+			t.Error("the next window did not start afresh")
+		}
+	})
 }

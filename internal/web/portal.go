@@ -88,7 +88,7 @@ func (h *web) portalShow(w http.ResponseWriter, r *router.Request) {
 
 // portalReply posts the reporter's message to the team.
 func (h *web) portalReply(w http.ResponseWriter, r *router.Request) {
-	if wait, ok := h.Gate.AllowMessage(remoteIP(r.Request), r.Case.ID); !ok {
+	if wait, ok := h.Gate.AllowMessage(r.Context(), remoteIP(r.Request), r.Case.ID); !ok {
 		h.tooMany(w, r, wait)
 		return
 	}

@@ -93,7 +93,7 @@ type reportReceiptData struct {
 // reportSubmit receives a report from the form (multipart with files, or
 // urlencoded) and shows the receipt.
 func (h *web) reportSubmit(w http.ResponseWriter, r *router.Request) {
-	if wait, ok := h.Gate.AllowReport(remoteIP(r.Request), r.Project.ID); !ok {
+	if wait, ok := h.Gate.AllowReport(r.Context(), remoteIP(r.Request), r.Project.ID); !ok {
 		h.tooMany(w, r, wait)
 		return
 	}
