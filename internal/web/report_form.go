@@ -200,5 +200,17 @@ func (h *web) postError(w http.ResponseWriter, r *router.Request, err error) {
 func (h *web) tooMany(w http.ResponseWriter, r *router.Request, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
 	h.errorPage(w, r.Request, r.Actor, http.StatusTooManyRequests, "Too many requests",
-		"Too much has been sent from your address or to this project in the last hour. Please wait an hour and try again.")
+		"Too much has been sent from your address or to this project in the last hour. Please wait "+waitWords(wait)+" and try again.")
+}
+
+// waitWords says how long wait is in whole minutes, rounded up, for people.
+func waitWords(wait time.Duration) string {
+	switch m := int((wait + time.Minute - 1) / time.Minute); {
+	case m >= 60:
+		return "an hour"
+	case m <= 1:
+		return "a minute"
+	default:
+		return strconv.Itoa(m) + " minutes"
+	}
 }
