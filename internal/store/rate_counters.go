@@ -11,10 +11,10 @@ import (
 
 // CountRate counts one attempt under key in the fixed window starting at
 // windowStart (UTC Unix milliseconds), unless the window already holds
-// limit attempts. It reports whether the attempt was counted: a refused
-// attempt is not, so a client that keeps trying is not refused for longer.
-// One statement, so replicas counting the same key at once each see the
-// other's attempt.
+// limit attempts (limit must be positive). It reports whether the attempt
+// was counted: a refused attempt is not, so a client that keeps trying is
+// not refused for longer. The check and the count are one statement, so
+// replicas counting the same key at once each see the other's attempt.
 func (t *Tx) CountRate(ctx context.Context, key string, windowStart int64, limit int) (bool, error) {
 	var n int
 	err := t.queryRow(ctx, `
@@ -28,7 +28,7 @@ func (t *Tx) CountRate(ctx context.Context, key string, windowStart int64, limit
 	if err != nil {
 		return false, fmt.Errorf("store: unable to count a rate-limited attempt: %w", err)
 	}
-	return n <= limit, nil
+	return true, nil
 }
 
 // PurgeRateCounters deletes the counters of windows that started before
