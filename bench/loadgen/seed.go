@@ -50,12 +50,12 @@ const (
 	dbFile      = "embargo.db" // the file serve uses in a data directory
 	benchSlug   = "acme"
 	benchEmail  = "bench@example.com"
-	busyEvents  = 60   // events on a busy case: more than the 50 a page shows
-	busyEvery   = 1000 // one busy case per this many
-	seedBatch   = 1000 // cases per transaction
-	minPerCase  = 1    // the create event
-	eventStepMs = 90_000
-	reportEvery = 2 // every second case came with a report and has the thread
+	busyEvents  = 60                       // events on a busy case: more than the 50 a page shows
+	busyEvery   = 1000                     // one busy case per this many
+	seedBatch   = 1000                     // cases per transaction
+	minPerCase  = 1                        // the create event
+	seedSpan    = 3 * 365 * 24 * time.Hour // the history the seed spans, ending about now
+	reportEvery = 2                        // every second case came with a report and has the thread
 )
 
 // loadMeta returns the meta of a completed seed in dir, or nil.
@@ -123,7 +123,7 @@ func seed(ctx context.Context, dir string, nCases int, nEvents int64, nMessages 
 	plan := newEventPlan(nCases, nEvents-fixed)
 	meta := &seedMeta{Cases: nCases, Project: benchSlug, Email: benchEmail, Password: password, Token: token,
 		BusyEvents: busyEvents}
-	g := &generator{rng: rand.New(rand.NewPCG(1, 2)), at: time.Now().Add(-3 * 365 * 24 * time.Hour).UnixMilli(),
+	g := &generator{rng: rand.New(rand.NewPCG(1, 2)), at: time.Now().Add(-seedSpan).UnixMilli(), stepMs: stepFor(nCases, nEvents),
 		project: p, user: u, lexicon: newLexicon(rand.New(rand.NewPCG(3, 4)))}
 	if reports := nCases / reportEvery; reports > 0 {
 		g.perReport, g.extraMessages = nMessages/reports, nMessages%reports
@@ -215,6 +215,7 @@ func (p *eventPlan) events(n, normalIndex int) int {
 type generator struct {
 	rng         *rand.Rand
 	at          int64 // the clock of the log, advanced per event
+	stepMs      int64 // the largest step of that clock beyond its one second
 	project     *store.Project
 	user        *store.User
 	normalIndex int
@@ -354,8 +355,17 @@ func (g *generator) description() string {
 }
 
 func (g *generator) tick() int64 {
-	g.at += 1000 + g.rng.Int64N(eventStepMs)
+	g.at += 1000 + g.rng.Int64N(g.stepMs)
 	return g.at
+}
+
+// stepFor is the clock step that spreads a seed's history over seedSpan,
+// so that the metrics' default twelve months hold a third of it: every
+// case, event and note takes a tick (notes are about a sixth of the
+// events, so a fifth errs towards ending a little before now).
+func stepFor(nCases int, nEvents int64) int64 {
+	ticks := int64(nCases) + nEvents + nEvents/5
+	return max(2*(seedSpan.Milliseconds()/max(ticks, 1)-1000), 1)
 }
 
 // step is one planned event after a case's creation.

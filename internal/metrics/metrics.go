@@ -12,7 +12,7 @@ package metrics
 import (
 	"context"
 	"math"
-	"slices"
+	"sort"
 	"time"
 
 	"embargo/internal/clock"
@@ -91,7 +91,7 @@ type Service struct {
 }
 
 // Percentile returns the nearest-rank p-th percentile of sorted.
-func Percentile(sorted []time.Duration, p float64) time.Duration {
+func Percentile[T ~int64](sorted []T, p float64) T {
 	if len(sorted) == 0 {
 		return 0
 	}
@@ -99,9 +99,100 @@ func Percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[min(max(rank, 1), len(sorted))-1]
 }
 
-func statOf(ds []time.Duration) Stat {
-	slices.Sort(ds)
-	return Stat{Count: len(ds), Median: Percentile(ds, 50), P90: Percentile(ds, 90)}
+// statOf is the distribution of sorted, in milliseconds.
+func statOf(sorted []int64) Stat {
+	ms := func(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
+	return Stat{Count: len(sorted), Median: ms(Percentile(sorted, 50)), P90: ms(Percentile(sorted, 90))}
+}
+
+// statOfAll is the distribution of the sorted lists taken together.
+// Each percentile is found by bisecting on the value, counting in each
+// list, rather than merging lists three years long on every view.
+func statOfAll(lists [][]int64) Stat {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n == 0 {
+		return Stat{}
+	}
+	at := func(p float64) time.Duration {
+		rank := min(max(int(math.Ceil(p/100*float64(n))), 1), n)
+		return time.Duration(nthSmallest(lists, rank)) * time.Millisecond
+	}
+	return Stat{Count: n, Median: at(50), P90: at(90)}
+}
+
+// nthSmallest returns the rank-th smallest value (from 1) of the sorted
+// lists, which hold at least rank values: the least v that at least rank
+// values do not exceed.
+func nthSmallest(lists [][]int64, rank int) int64 {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, l := range lists {
+		if len(l) > 0 {
+			lo, hi = min(lo, l[0]), max(hi, l[len(l)-1])
+		}
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		count := 0
+		for _, l := range lists {
+			count += sort.Search(len(l), func(i int) bool { return l[i] > mid })
+		}
+		if count >= rank {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// months returns each span's data. Months that have ended are read from
+// those kept, and those not kept yet are computed and kept, each in a
+// write transaction of its own so that a first view of three years holds
+// the writer for one month at a time; the current month is always read
+// afresh.
+func (s *Service) months(ctx context.Context, projectID int64, spans []store.MonthSpan, nowMs int64) ([]*monthData, error) {
+	out := make([]*monthData, len(spans))
+	last := len(spans) - 1
+	var kept map[store.MonthSpan][]byte
+	err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if last > 0 {
+			if kept, err = tx.MetricMonths(ctx, projectID, spans[0].From, spans[last-1].To); err != nil {
+				return err
+			}
+		}
+		out[last], err = computeMonth(ctx, tx, projectID, spans[last], nowMs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, span := range spans[:last] {
+		if b, ok := kept[span]; ok {
+			if d, err := decodeMonth(b); err == nil {
+				out[i] = d
+				continue
+			}
+		}
+		err := s.Store.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.LockMetricMonths(ctx); err != nil {
+				return err
+			}
+			d, err := computeMonth(ctx, tx, projectID, span, nowMs)
+			if err != nil {
+				return err
+			}
+			out[i] = d
+			return tx.PutMetricMonth(ctx, projectID, span, d.encode(), nowMs)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // For computes project p's metrics over the last months calendar months
@@ -119,41 +210,35 @@ func (s *Service) For(ctx context.Context, p *store.Project, months int, openSta
 	now := s.Clock.Now().In(loc)
 	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -(months - 1), 0)
 	r := &Report{From: start, To: now}
-	for m := start; m.Before(now); m = m.AddDate(0, 1, 0) {
+	nowMs := clock.Millis(now)
+	var spans []store.MonthSpan // the last one, the current month, ends now
+	for m := start; !m.After(now); m = m.AddDate(0, 1, 0) {
 		r.Months = append(r.Months, m.Format("2006-01"))
+		spans = append(spans, store.MonthSpan{From: clock.Millis(m), To: min(clock.Millis(m.AddDate(0, 1, 0)), nowMs+1)})
 	}
-	from, to := clock.Millis(start), clock.Millis(now)+1
+	data, err := s.months(ctx, p.ID, spans, nowMs)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range Measures {
+		m := Measure{Name: name}
+		lists := make([][]int64, len(r.Months))
+		for j, key := range r.Months {
+			lists[j] = data[j].durations[i]
+			m.ByMonth = append(m.ByMonth, Month{Month: key, Stat: statOf(lists[j])})
+		}
+		m.Overall = statOfAll(lists)
+		r.Measures = append(r.Measures, m)
+	}
+	for _, k := range deadlines.Kinds {
+		d := Deadlines{Kind: k, Label: deadlines.Label(k)}
+		for _, month := range data {
+			d.Met += month.outcomes[k][0]
+			d.Missed += month.outcomes[k][1]
+		}
+		r.Deadlines = append(r.Deadlines, d)
+	}
 	err = s.Store.Read(ctx, func(tx *store.Tx) error {
-		for _, name := range Measures {
-			reached, err := tx.MilestonesReached(ctx, p.ID, name, from, to)
-			if err != nil {
-				return err
-			}
-			var all []time.Duration
-			perMonth := map[string][]time.Duration{}
-			for _, x := range reached {
-				d := time.Duration(max(x.DurationMs, 0)) * time.Millisecond
-				all = append(all, d)
-				key := clock.FromMillis(x.At).In(loc).Format("2006-01")
-				perMonth[key] = append(perMonth[key], d)
-			}
-			m := Measure{Name: name, Overall: statOf(all)}
-			for _, key := range r.Months {
-				m.ByMonth = append(m.ByMonth, Month{Month: key, Stat: statOf(perMonth[key])})
-			}
-			r.Measures = append(r.Measures, m)
-		}
-		outcomes, err := tx.DeadlineOutcomes(ctx, p.ID, from, to, clock.Millis(now))
-		if err != nil {
-			return err
-		}
-		byKind := map[string]store.DeadlineOutcome{}
-		for _, o := range outcomes {
-			byKind[o.Kind] = o
-		}
-		for _, k := range deadlines.Kinds {
-			r.Deadlines = append(r.Deadlines, Deadlines{Kind: k, Label: deadlines.Label(k), Met: byKind[k].Met, Missed: byKind[k].Missed})
-		}
 		bounds := make([]int64, len(ageBounds))
 		for i, days := range ageBounds {
 			bounds[i] = clock.Millis(now.Add(-time.Duration(days) * 24 * time.Hour))

@@ -112,11 +112,12 @@ var backupTables = []backupTable{
 
 // derivedTables are the tables a backup leaves out because they hold
 // only what can be computed from the others: the full-text index (on
-// SQLite an FTS5 table and its shadow tables). Its triggers rebuild it as
-// a restore inserts the rows it is computed from, on either engine.
+// SQLite an FTS5 table and its shadow tables), which its triggers rebuild
+// as a restore inserts the rows it is computed from, on either engine,
+// and the metrics' kept months, which the next view computes again.
 var derivedTables = map[Engine][]string{
-	SQLite:   {"case_search", "case_search_config", "case_search_data", "case_search_docsize", "case_search_idx"},
-	Postgres: {"case_search"},
+	SQLite:   {"case_search", "case_search_config", "case_search_data", "case_search_docsize", "case_search_idx", "metric_months"},
+	Postgres: {"case_search", "metric_months"},
 }
 
 // DerivedTables returns the names of the tables of engine e's schema that
