@@ -9,7 +9,7 @@ import (
 
 // metricMonthsLock is the PostgreSQL advisory lock that keeps a month's
 // metrics from being computed while a change to it commits (migration
-// 0018): writers' triggers take it shared at commit, computing takes it
+// 0019): writers' triggers take it shared at commit, computing takes it
 // exclusively.
 const metricMonthsLock = 7335303
 
@@ -18,7 +18,7 @@ type MonthSpan struct{ From, To int64 }
 
 // MetricMonths returns the project's kept months that lie within [from,
 // to), by their bounds. A month a later change fell in is not among them:
-// the triggers of migration 0018 drop it.
+// the triggers of migration 0019 drop it.
 func (t *Tx) MetricMonths(ctx context.Context, projectID, from, to int64) (map[MonthSpan][]byte, error) {
 	rows, err := t.query(ctx, `SELECT from_ms, to_ms, data FROM metric_months
 		WHERE project_id = $1 AND from_ms >= $2 AND to_ms <= $3`, projectID, from, to)
