@@ -127,7 +127,7 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 	}
 	req := &Request{Request: r, Actor: actor}
 	res := authz.Instance
-	var submitterID int64
+	var submitterID, participantID int64
 	if !plausibleName(r.PathValue("slug")) || !plausibleName(r.PathValue("key")) {
 		// Such a name cannot exist; PostgreSQL would even reject a NUL.
 		rt.respond.Denied(w, r, actor, ErrNotFound)
@@ -148,6 +148,14 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 			}
 			if submitterID, err = tx.ReportSubmitter(ctx, req.Case.ID); err != nil {
 				return err
+			}
+			if authz.IsParticipantAction(action) && actor.Authenticated() {
+				switch _, err := tx.ParticipantOf(ctx, req.Case.ID, actor.UserID); {
+				case err == nil:
+					participantID = actor.UserID
+				case !errors.Is(err, store.ErrNotFound):
+					return err
+				}
 			}
 			req.Project, err = tx.ProjectByID(ctx, req.Case.ProjectID)
 			return err
@@ -170,12 +178,13 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		res = authz.Resource{Kind: kind, ProjectID: req.Project.ID, RequireMFA: req.Project.RequireMFA,
 			Archived: req.Project.ArchivedAt != 0}
 		if req.Case != nil {
-			res.CaseID, res.SubmitterID = req.Case.ID, submitterID
+			res.CaseID, res.SubmitterID, res.ParticipantUserID = req.Case.ID, submitterID, participantID
 		}
 	}
 	if err := authz.Can(actor, action, res); err != nil {
 		if errors.Is(err, authz.ErrForbidden) && req.Project != nil &&
-			(actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin || authz.IsSubmitterAction(action)) {
+			(actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin || authz.IsSubmitterAction(action) ||
+				authz.IsParticipantAction(action)) {
 			// Outsiders get the same answer for "exists, not yours" and
 			// "does not exist"; so does anyone asking for a report they
 			// did not send.
