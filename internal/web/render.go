@@ -59,11 +59,14 @@ const (
 	viewMetrics        view = "metrics"
 	viewSignedIn       view = "signed_in"
 	viewReportList     view = "report_list"
+	viewParticipate    view = "participate"
+	viewParticipant    view = "participant_show"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
 	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
-	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn, viewReportList}
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn, viewReportList,
+	viewParticipate, viewParticipant}
 
 // views holds one parsed template set per view.
 type views struct {
@@ -178,41 +181,44 @@ func newPage(r *router.Request, title string) *page {
 // ?notice=code. Only these fixed texts are shown, so a crafted link cannot
 // put words in the application's mouth.
 var notices = map[string]string{
-	"settings-saved":     "Settings saved.",
-	"pgp-key-saved":      "OpenPGP key saved. Reporters now encrypt to the new key.",
-	"archived":           "Project archived. It is now read-only.",
-	"unarchived":         "Project restored.",
-	"member-added":       "Member added.",
-	"role-changed":       "Role changed.",
-	"member-removed":     "Member removed.",
-	"invitation-revoked": "Invitation revoked.",
-	"joined":             "Welcome! You have joined the project.",
-	"case-saved":         "Case saved.",
-	"view-saved":         "View saved.",
-	"view-deleted":       "View deleted.",
-	"label-added":        "Label added.",
-	"label-removed":      "Label removed.",
-	"case-moved":         "Case moved.",
-	"case-spam":          "Case rejected as spam.",
-	"info-requested":     "Question sent; the case waits on the reporter.",
-	"not-security":       "Closed as not a security issue; the reporter sees your message.",
-	"duplicate":          "Marked as a duplicate; the reporter was told.",
-	"split":              "This is the new case split out of the report.",
-	"linked":             "Cases linked.",
-	"unlinked":           "Link removed.",
-	"sender-unblocked":   "Sender unblocked.",
-	"case-assigned":      "Assignment saved.",
-	"note-added":         "Note added.",
-	"message-sent":       "Message sent.",
-	"acknowledged":       "Report acknowledged; the reporter sees your message.",
-	"credit-saved":       "Credit preference saved.",
-	"link-revoked":       "Reporter link revoked. The old link no longer works.",
-	"password-changed":   "Password changed. Your other sessions were signed out.",
-	"2fa-disabled":       "Two-factor authentication is off.",
-	"token-revoked":      "Token revoked.",
-	"user-created":       "Account created.",
-	"user-disabled":      "Account disabled; its sessions were ended.",
-	"user-enabled":       "Account enabled.",
+	"settings-saved":         "Settings saved.",
+	"pgp-key-saved":          "OpenPGP key saved. Reporters now encrypt to the new key.",
+	"archived":               "Project archived. It is now read-only.",
+	"unarchived":             "Project restored.",
+	"member-added":           "Member added.",
+	"role-changed":           "Role changed.",
+	"member-removed":         "Member removed.",
+	"invitation-revoked":     "Invitation revoked.",
+	"joined":                 "Welcome! You have joined the project.",
+	"case-saved":             "Case saved.",
+	"participant-revoked":    "Access revoked. The participant sees nothing of the case any more.",
+	"participant-shared":     "Shared text saved.",
+	"participation-accepted": "You accepted the embargo terms.",
+	"view-saved":             "View saved.",
+	"view-deleted":           "View deleted.",
+	"label-added":            "Label added.",
+	"label-removed":          "Label removed.",
+	"case-moved":             "Case moved.",
+	"case-spam":              "Case rejected as spam.",
+	"info-requested":         "Question sent; the case waits on the reporter.",
+	"not-security":           "Closed as not a security issue; the reporter sees your message.",
+	"duplicate":              "Marked as a duplicate; the reporter was told.",
+	"split":                  "This is the new case split out of the report.",
+	"linked":                 "Cases linked.",
+	"unlinked":               "Link removed.",
+	"sender-unblocked":       "Sender unblocked.",
+	"case-assigned":          "Assignment saved.",
+	"note-added":             "Note added.",
+	"message-sent":           "Message sent.",
+	"acknowledged":           "Report acknowledged; the reporter sees your message.",
+	"credit-saved":           "Credit preference saved.",
+	"link-revoked":           "Reporter link revoked. The old link no longer works.",
+	"password-changed":       "Password changed. Your other sessions were signed out.",
+	"2fa-disabled":           "Two-factor authentication is off.",
+	"token-revoked":          "Token revoked.",
+	"user-created":           "Account created.",
+	"user-disabled":          "Account disabled; its sessions were ended.",
+	"user-enabled":           "Account enabled.",
 }
 
 // render writes v with p. It renders into a buffer first, so a template
