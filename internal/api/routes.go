@@ -69,7 +69,7 @@ func (a *api) routes(rt *router.Router) {
 	rt.Handle("POST", "/cases/{key}/reporter-link", authz.ActionReporterLink, a.reporterLinkSet)
 	rt.Handle("GET", "/cases/{key}/participants", authz.ActionCaseView, a.participantList)
 	rt.Handle("POST", "/cases/{key}/participants", authz.ActionParticipantManage, a.participantCreate)
-	rt.Handle("DELETE", "/cases/{key}/participants/{id}", authz.ActionParticipantManage, a.participantRevoke)
+	rt.Handle("DELETE", "/cases/{key}/participants/{id}", authz.ActionParticipantRevoke, a.participantRevoke)
 	rt.Handle("POST", "/cases/{key}/spam", authz.ActionCaseSpam, a.caseSpam)
 	rt.Handle("POST", "/cases/{key}/request-info", authz.ActionCaseTransition, a.caseRequestInfo)
 	rt.Handle("POST", "/cases/{key}/not-security", authz.ActionCaseTransition, a.caseNotSecurity)

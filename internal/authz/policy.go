@@ -184,6 +184,9 @@ const (
 	ActionReportReply       Action = "report.reply"       // as portal.reply, for the signed-in user who sent the report
 	ActionParticipantManage Action = "participant.manage" // invite, revoke and share with a case's participants
 	ActionParticipantView   Action = "participant.view"   // a participant's view of a case they take part in
+	// ActionParticipantRevoke ends a participant's access; unlike inviting,
+	// it stays possible on an archived project: access is revoked at any time.
+	ActionParticipantRevoke Action = "participant.revoke"
 )
 
 var policy = map[Action]rule{
@@ -214,6 +217,7 @@ var policy = map[Action]rule{
 	ActionReportReply:       {who: caseSubmitter, kind: KindCase, write: true},
 	ActionParticipantManage: {who: projectResponder, kind: KindCase, write: true},
 	ActionParticipantView:   {who: caseParticipant, kind: KindCase},
+	ActionParticipantRevoke: {who: projectResponder, kind: KindCase},
 }
 
 // Actions lists every action the policy knows, sorted.

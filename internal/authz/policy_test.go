@@ -61,6 +61,7 @@ func TestCanMatrix(t *testing.T) {
 		{ActionReportView, kase, want{false, false, false, false, false, false, false, true}},
 		{ActionReportReply, kase, want{false, false, false, false, false, false, false, true}},
 		{ActionParticipantManage, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionParticipantRevoke, kase, want{false, false, false, false, true, true, false, false}},
 		{ActionParticipantView, kase, want{false, false, false, false, false, false, false, false}},
 	}
 	covered := map[Action]bool{}
@@ -121,6 +122,18 @@ func TestCanParticipant(t *testing.T) {
 	}
 	if err := Can(actorAdmin, ActionParticipantView, Resource{Kind: KindCase, ProjectID: 1, CaseID: 9}); err == nil {
 		t.Error("a team admin may use the participant view without being a participant")
+	}
+}
+
+// TestRevokeOnArchivedProject: a project archived read-only still lets its
+// team end a participant's access, and nothing else about participants.
+func TestRevokeOnArchivedProject(t *testing.T) {
+	archived := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9, Archived: true}
+	if err := Can(actorResponder, ActionParticipantRevoke, archived); err != nil {
+		t.Errorf("revoke on an archived project: %v", err)
+	}
+	if err := Can(actorResponder, ActionParticipantManage, archived); !errors.Is(err, ErrArchived) {
+		t.Errorf("invite on an archived project: %v, want ErrArchived", err)
 	}
 }
 

@@ -16,6 +16,7 @@ type participantsView struct {
 	List      []participantRow
 	Roles     []string
 	CanManage bool
+	CanRevoke bool
 	// NewURL is the link of the participant just invited, shown once.
 	NewURL string
 }
@@ -31,7 +32,8 @@ func (h *web) caseParticipants(r *router.Request) (*participantsView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &participantsView{Roles: cases.ParticipantRoles, CanManage: can(r, authz.ActionParticipantManage)}
+	v := &participantsView{Roles: cases.ParticipantRoles, CanManage: can(r, authz.ActionParticipantManage),
+		CanRevoke: can(r, authz.ActionParticipantRevoke)}
 	day := func(ms int64) string { return time.UnixMilli(ms).UTC().Format("2 Jan 2006 15:04 UTC") }
 	for _, p := range ps {
 		row := participantRow{ID: p.ID, Email: p.Email, Organization: p.Organization, Role: p.Role,
