@@ -243,6 +243,16 @@ func TestParticipantFlow(t *testing.T) {
 			}
 			leaks(tc.method+" "+tc.path, r.body)
 		}
+		// Each refusal is on record, on the case the participant tried.
+		for _, key := range []string{"ACME-1", "ACME-2"} {
+			r := do("GET", "/api/v1/cases/"+key+"/events", "", bearer(leadToken))
+			if !strings.Contains(r.body, "case.participant.denied") || !strings.Contains(r.body, "/cases/"+key) {
+				t.Errorf("the participant's refusals on %s are not on record:\n%s", key, r.body)
+			}
+		}
+		if r := do("GET", "/cases/ACME-404/participant", "", vendor); r.status != http.StatusNotFound {
+			t.Errorf("a case that does not exist: %d, want 404", r.status)
+		}
 		for _, path := range []string{"/search?q=", "/api/v1/search?q="} {
 			auth := vendor
 			if strings.HasPrefix(path, "/api/") {

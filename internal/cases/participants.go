@@ -347,3 +347,34 @@ func (s *Service) ParticipantViewOf(ctx context.Context, actor *authz.Actor, c *
 	})
 	return v, err
 }
+
+// maxRecordedPath bounds the path a refusal records.
+const maxRecordedPath = 200
+
+// RecordParticipantRefusal records, as a "case.participant.denied" event,
+// that actor, a participant of some case and no member of c's project,
+// was refused a route of case c (nil: a key that names no case). Refusals
+// of anyone else are not recorded here.
+func (s *Service) RecordParticipantRefusal(ctx context.Context, actor *authz.Actor, c *store.Case, action authz.Action, path string) error {
+	if !actor.Authenticated() || c != nil && actor.Role(c.ProjectID) != "" {
+		return nil
+	}
+	if len(path) > maxRecordedPath {
+		path = path[:maxRecordedPath]
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if ok, err := tx.ParticipatesAnywhere(ctx, actor.UserID); err != nil || !ok {
+			return err
+		}
+		e, err := audit.NewEvent(clock.Millis(s.Clock.Now()), actor.UserID, actor.Label(), "case.participant.denied", nil,
+			map[string]any{"path": path, "action": string(action)})
+		if err != nil {
+			return err
+		}
+		e.SubjectType, e.SubjectID = "user", actor.Email
+		if c != nil {
+			e.ProjectID, e.CaseID = c.ProjectID, c.ID
+		}
+		return tx.AppendEvent(ctx, e)
+	})
+}

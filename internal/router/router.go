@@ -63,6 +63,27 @@ type Router struct {
 	log     *slog.Logger
 	prefix  string
 	routes  []Route
+	refused RefusalFunc
+}
+
+// RefusalFunc is told of a signed-in actor refused a case route: c is the
+// case (nil when no case has that key). It decides whether the refusal is
+// worth recording.
+type RefusalFunc func(ctx context.Context, actor *authz.Actor, c *store.Case, action authz.Action, path string) error
+
+// OnCaseRefused makes the router tell fn of every signed-in actor refused
+// a case route, so that a participant probing other cases is on record.
+func (rt *Router) OnCaseRefused(fn RefusalFunc) {
+	rt.refused = fn
+}
+
+func (rt *Router) noteRefusal(r *http.Request, actor *authz.Actor, c *store.Case, action authz.Action) {
+	if rt.refused == nil || !actor.Authenticated() {
+		return
+	}
+	if err := rt.refused(r.Context(), actor, c, action, r.URL.Path); err != nil && !errors.Is(err, context.Canceled) {
+		rt.log.Error("record refusal", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
 }
 
 // New returns a router that registers on mux, with patterns under prefix.
@@ -162,6 +183,9 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		})
 	}
 	if errors.Is(err, store.ErrNotFound) {
+		if kind == authz.KindCase {
+			rt.noteRefusal(r, actor, nil, action)
+		}
 		if !actor.Authenticated() && !authz.IsPublic(action) {
 			// Strangers learn nothing, not even whether the thing exists.
 			rt.respond.Denied(w, r, actor, authz.ErrUnauthenticated)
@@ -182,6 +206,9 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		}
 	}
 	if err := authz.Can(actor, action, res); err != nil {
+		if req.Case != nil {
+			rt.noteRefusal(r, actor, req.Case, action)
+		}
 		if errors.Is(err, authz.ErrForbidden) && req.Project != nil &&
 			(actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin || authz.IsSubmitterAction(action) ||
 				authz.IsParticipantAction(action)) {

@@ -148,3 +148,15 @@ func (t *Tx) SetParticipantSummary(ctx context.Context, caseID, id int64, summar
 	}
 	return nil
 }
+
+// ParticipatesAnywhere reports whether user userID is an accepted,
+// unrevoked participant of any case.
+func (t *Tx) ParticipatesAnywhere(ctx context.Context, userID int64) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM case_participants
+		WHERE accepted_user_id = $1 AND accepted_at IS NOT NULL AND revoked_at IS NULL`, userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to load participants: %w", err)
+	}
+	return n > 0, nil
+}

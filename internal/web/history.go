@@ -162,6 +162,8 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		it.Text = fmt.Sprintf("%s accepted the embargo terms for %s, as %s", who, str(after["organization"]), str(after["role"]))
 	case "case.participant.refuse":
 		it.Text = fmt.Sprintf("%s tried to accept a participant invitation sent to %s and was refused", who, str(after["invited"]))
+	case "case.participant.denied":
+		it.Text = fmt.Sprintf("%s, an outside participant, tried to open %s and was refused", who, str(after["path"]))
 	case "case.participant.revoke":
 		it.Text = fmt.Sprintf("%s revoked the access of %s (%s)", who, str(before["organization"]), str(before["email"]))
 	case "case.participant.share":
