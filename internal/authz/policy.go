@@ -144,8 +144,9 @@ const (
 	projectResponder
 	projectAdmin
 	projectAdminOrInstanceAdmin
-	caseReporter    // the holder of the case's reporter link, for that case only
-	caseSubmitter   // the signed-in user who sent the case's report, for that case only
+	caseReporter  // the holder of the case's reporter link, for that case only
+	caseSubmitter // the signed-in user who sent the case's report, for that case only
+
 	caseParticipant // a signed-in, accepted, unrevoked participant of the case, for that case only
 )
 
@@ -157,32 +158,34 @@ type rule struct {
 
 // The actions. Each has exactly one rule in policy below.
 const (
-	ActionPublic            Action = "public"             // pages anyone may see
-	ActionProjectPublic     Action = "project.public"     // a project's public face: policy, key, report form
-	ActionSelf              Action = "self"               // the signed-in user's own account
-	ActionUserManage        Action = "user.manage"        // instance users
-	ActionProjectCreate     Action = "project.create"     //
-	ActionProjectList       Action = "project.list"       // projects the actor can see
-	ActionSearch            Action = "search"             // search the cases of every project the actor may read; each result is checked with ActionCaseView
-	ActionProjectView       Action = "project.view"       //
-	ActionProjectEdit       Action = "project.edit"       // name, policy, settings
-	ActionProjectArchive    Action = "project.archive"    //
-	ActionMemberView        Action = "member.view"        //
-	ActionMemberManage      Action = "member.manage"      // members and invitations
-	ActionCaseList          Action = "case.list"          //
-	ActionCaseView          Action = "case.view"          // case, notes, history
-	ActionCaseCreate        Action = "case.create"        //
-	ActionCaseEdit          Action = "case.edit"          // fields and assignment
-	ActionCaseTransition    Action = "case.transition"    //
-	ActionNoteCreate        Action = "note.create"        //
-	ActionThreadReply       Action = "thread.reply"       // write to the reporter thread
-	ActionReporterLink      Action = "reporter.link"      // revoke and reissue the reporter link
-	ActionCaseSpam          Action = "case.spam"          // reject a report as spam and block its sender
-	ActionPortalView        Action = "portal.view"        // the reporter's view of their own case
-	ActionPortalReply       Action = "portal.reply"       // the reporter writes to the thread, edits credit
-	ActionReportView        Action = "report.view"        // as portal.view, for the signed-in user who sent the report
-	ActionReportReply       Action = "report.reply"       // as portal.reply, for the signed-in user who sent the report
-	ActionParticipantManage Action = "participant.manage" // invite, revoke and share with a case's participants
+	ActionPublic         Action = "public"          // pages anyone may see
+	ActionProjectPublic  Action = "project.public"  // a project's public face: policy, key, report form
+	ActionSelf           Action = "self"            // the signed-in user's own account
+	ActionUserManage     Action = "user.manage"     // instance users
+	ActionProjectCreate  Action = "project.create"  //
+	ActionProjectList    Action = "project.list"    // projects the actor can see
+	ActionSearch         Action = "search"          // search the cases of every project the actor may read; each result is checked with ActionCaseView
+	ActionProjectView    Action = "project.view"    //
+	ActionProjectEdit    Action = "project.edit"    // name, policy, settings
+	ActionProjectArchive Action = "project.archive" //
+	ActionMemberView     Action = "member.view"     //
+	ActionMemberManage   Action = "member.manage"   // members and invitations
+	ActionCaseList       Action = "case.list"       //
+	ActionCaseView       Action = "case.view"       // case, notes, history
+	ActionCaseCreate     Action = "case.create"     //
+	ActionCaseEdit       Action = "case.edit"       // fields and assignment
+	ActionCaseTransition Action = "case.transition" //
+	ActionNoteCreate     Action = "note.create"     //
+	ActionThreadReply    Action = "thread.reply"    // write to the reporter thread
+	ActionReporterLink   Action = "reporter.link"   // revoke and reissue the reporter link
+	ActionCaseSpam       Action = "case.spam"       // reject a report as spam and block its sender
+	ActionPortalView     Action = "portal.view"     // the reporter's view of their own case
+	ActionPortalReply    Action = "portal.reply"    // the reporter writes to the thread, edits credit
+	ActionReportView     Action = "report.view"     // as portal.view, for the signed-in user who sent the report
+	ActionReportReply    Action = "report.reply"    // as portal.reply, for the signed-in user who sent the report
+
+	// Participants: third parties invited to one case (see cases.InviteParticipant).
+	ActionParticipantManage Action = "participant.manage" // invite and share with a case's participants
 	ActionParticipantView   Action = "participant.view"   // a participant's view of a case they take part in
 	// ActionParticipantRevoke ends a participant's access; unlike inviting,
 	// it stays possible on an archived project: access is revoked at any time.
@@ -190,31 +193,32 @@ const (
 )
 
 var policy = map[Action]rule{
-	ActionPublic:            {who: anyone, kind: KindInstance},
-	ActionProjectPublic:     {who: anyone, kind: KindProject},
-	ActionSelf:              {who: signedIn, kind: KindInstance},
-	ActionUserManage:        {who: instanceAdmin, kind: KindInstance},
-	ActionProjectCreate:     {who: instanceAdmin, kind: KindInstance},
-	ActionProjectList:       {who: signedIn, kind: KindInstance},
-	ActionSearch:            {who: signedIn, kind: KindInstance},
-	ActionProjectView:       {who: projectViewer, kind: KindProject},
-	ActionProjectEdit:       {who: projectAdmin, kind: KindProject, write: true},
-	ActionProjectArchive:    {who: projectAdminOrInstanceAdmin, kind: KindProject},
-	ActionMemberView:        {who: projectViewer, kind: KindProject},
-	ActionMemberManage:      {who: projectAdminOrInstanceAdmin, kind: KindProject, write: true},
-	ActionCaseList:          {who: projectViewer, kind: KindProject},
-	ActionCaseView:          {who: projectViewer, kind: KindCase},
-	ActionCaseCreate:        {who: projectResponder, kind: KindProject, write: true},
-	ActionCaseEdit:          {who: projectResponder, kind: KindCase, write: true},
-	ActionCaseTransition:    {who: projectResponder, kind: KindCase, write: true},
-	ActionNoteCreate:        {who: projectResponder, kind: KindCase, write: true},
-	ActionThreadReply:       {who: projectResponder, kind: KindCase, write: true},
-	ActionReporterLink:      {who: projectResponder, kind: KindCase, write: true},
-	ActionCaseSpam:          {who: projectResponder, kind: KindCase, write: true},
-	ActionPortalView:        {who: caseReporter, kind: KindCase},
-	ActionPortalReply:       {who: caseReporter, kind: KindCase, write: true},
-	ActionReportView:        {who: caseSubmitter, kind: KindCase},
-	ActionReportReply:       {who: caseSubmitter, kind: KindCase, write: true},
+	ActionPublic:         {who: anyone, kind: KindInstance},
+	ActionProjectPublic:  {who: anyone, kind: KindProject},
+	ActionSelf:           {who: signedIn, kind: KindInstance},
+	ActionUserManage:     {who: instanceAdmin, kind: KindInstance},
+	ActionProjectCreate:  {who: instanceAdmin, kind: KindInstance},
+	ActionProjectList:    {who: signedIn, kind: KindInstance},
+	ActionSearch:         {who: signedIn, kind: KindInstance},
+	ActionProjectView:    {who: projectViewer, kind: KindProject},
+	ActionProjectEdit:    {who: projectAdmin, kind: KindProject, write: true},
+	ActionProjectArchive: {who: projectAdminOrInstanceAdmin, kind: KindProject},
+	ActionMemberView:     {who: projectViewer, kind: KindProject},
+	ActionMemberManage:   {who: projectAdminOrInstanceAdmin, kind: KindProject, write: true},
+	ActionCaseList:       {who: projectViewer, kind: KindProject},
+	ActionCaseView:       {who: projectViewer, kind: KindCase},
+	ActionCaseCreate:     {who: projectResponder, kind: KindProject, write: true},
+	ActionCaseEdit:       {who: projectResponder, kind: KindCase, write: true},
+	ActionCaseTransition: {who: projectResponder, kind: KindCase, write: true},
+	ActionNoteCreate:     {who: projectResponder, kind: KindCase, write: true},
+	ActionThreadReply:    {who: projectResponder, kind: KindCase, write: true},
+	ActionReporterLink:   {who: projectResponder, kind: KindCase, write: true},
+	ActionCaseSpam:       {who: projectResponder, kind: KindCase, write: true},
+	ActionPortalView:     {who: caseReporter, kind: KindCase},
+	ActionPortalReply:    {who: caseReporter, kind: KindCase, write: true},
+	ActionReportView:     {who: caseSubmitter, kind: KindCase},
+	ActionReportReply:    {who: caseSubmitter, kind: KindCase, write: true},
+
 	ActionParticipantManage: {who: projectResponder, kind: KindCase, write: true},
 	ActionParticipantView:   {who: caseParticipant, kind: KindCase},
 	ActionParticipantRevoke: {who: projectResponder, kind: KindCase},
