@@ -61,6 +61,7 @@ func Register(mux *http.ServeMux, d Deps) *router.Router {
 	// unusable paths and query strings before the router looks anything up.
 	inner := http.NewServeMux()
 	rt := router.New(inner, d.Store, a.actor, a, d.Log, Prefix)
+	rt.OnCaseRefused(d.Cases.RecordParticipantRefusal)
 	a.routes(rt)
 	// Paths under the prefix that match no route get a JSON answer too, so
 	// clients never have to parse the mux's plain-text pages. This handler

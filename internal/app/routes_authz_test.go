@@ -104,6 +104,18 @@ func TestEveryRouteEveryRole(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A vendor accepted the embargo terms of ACME-1: they may see what
+		// was shared with them there, and nothing else anywhere.
+		participant := mkUser("vendor@example.net", false)
+		_, link, err := a.Cases.InviteParticipant(ctx, leadActor, "ACME-1", cases.Invitee{Email: participant.Email,
+			Organization: "Vendor", Role: cases.ParticipantVendor, Summary: "shared-summary-55e1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Cases.AcceptParticipation(ctx, &authz.Actor{UserID: participant.ID, Email: participant.Email, Via: "test"}, link, nil); err != nil {
+			t.Fatal(err)
+		}
+
 		// Credentials are written straight to the store: a fresh session per
 		// request keeps routes such as sign-out from affecting later checks.
 		newSession := func(u *store.User) string {
@@ -125,8 +137,8 @@ func TestEveryRouteEveryRole(t *testing.T) {
 			return plain
 		}
 		users := map[string]*store.User{"instance admin": instAdmin, "project admin": lead,
-			"responder": responder, "viewer": viewer, "outsider": outsider, "submitter": submitter}
-		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin", "reporter", "submitter"}
+			"responder": responder, "viewer": viewer, "outsider": outsider, "submitter": submitter, "participant": participant}
+		roles := []string{"public", "outsider", "instance admin", "viewer", "responder", "project admin", "reporter", "submitter", "participant"}
 		tokens := map[string]string{}
 		for name, u := range users {
 			tokens[name] = newToken(u)
@@ -252,6 +264,9 @@ func TestEveryRouteEveryRole(t *testing.T) {
 					}
 					if name == "submitter" && res.Kind == authz.KindCase {
 						res.CaseID, res.SubmitterID = submitted.Case.ID, submitter.ID
+					}
+					if name == "participant" && res.Kind == authz.KindCase {
+						res.ParticipantUserID = participant.ID
 					}
 					allowed := authz.Can(actorFor(name), r.Action, res) == nil
 					var body io.Reader

@@ -111,6 +111,11 @@ type Resource struct {
 	// SubmitterID is the signed-in user who sent the case's report (0:
 	// none, or the case did not come from a report).
 	SubmitterID int64
+	// ParticipantUserID is the signed-in actor when they accepted an
+	// invitation to take part in the case and it was not revoked (0:
+	// the actor is no participant of it). The router sets it only for
+	// participant actions.
+	ParticipantUserID int64
 }
 
 // Instance is the installation as a whole.
@@ -141,6 +146,8 @@ const (
 	projectAdminOrInstanceAdmin
 	caseReporter  // the holder of the case's reporter link, for that case only
 	caseSubmitter // the signed-in user who sent the case's report, for that case only
+
+	caseParticipant // a signed-in, accepted, unrevoked participant of the case, for that case only
 )
 
 type rule struct {
@@ -176,6 +183,13 @@ const (
 	ActionPortalReply    Action = "portal.reply"    // the reporter writes to the thread, edits credit
 	ActionReportView     Action = "report.view"     // as portal.view, for the signed-in user who sent the report
 	ActionReportReply    Action = "report.reply"    // as portal.reply, for the signed-in user who sent the report
+
+	// Participants: third parties invited to one case (see cases.InviteParticipant).
+	ActionParticipantManage Action = "participant.manage" // invite and share with a case's participants
+	ActionParticipantView   Action = "participant.view"   // a participant's view of a case they take part in
+	// ActionParticipantRevoke ends a participant's access; unlike inviting,
+	// it stays possible on an archived project: access is revoked at any time.
+	ActionParticipantRevoke Action = "participant.revoke"
 )
 
 var policy = map[Action]rule{
@@ -204,6 +218,10 @@ var policy = map[Action]rule{
 	ActionPortalReply:    {who: caseReporter, kind: KindCase, write: true},
 	ActionReportView:     {who: caseSubmitter, kind: KindCase},
 	ActionReportReply:    {who: caseSubmitter, kind: KindCase, write: true},
+
+	ActionParticipantManage: {who: projectResponder, kind: KindCase, write: true},
+	ActionParticipantView:   {who: caseParticipant, kind: KindCase},
+	ActionParticipantRevoke: {who: projectResponder, kind: KindCase},
 }
 
 // Actions lists every action the policy knows, sorted.
@@ -241,6 +259,13 @@ func IsReporterAction(action Action) bool {
 func IsSubmitterAction(action Action) bool {
 	r, ok := policy[action]
 	return ok && r.who == caseSubmitter
+}
+
+// IsParticipantAction reports whether action is granted only to an
+// accepted participant of the case.
+func IsParticipantAction(action Action) bool {
+	r, ok := policy[action]
+	return ok && r.who == caseParticipant
 }
 
 // ResourceKindOf returns the kind of resource action applies to.
@@ -281,6 +306,17 @@ func Can(actor *Actor, action Action, res Resource) error {
 		// as its reporter: team roles neither grant nor need this. There
 		// is no second-factor requirement, as for a reporter link.
 		if res.Kind != KindCase || res.SubmitterID == 0 || res.SubmitterID != actor.UserID {
+			return ErrForbidden
+		}
+		if r.write && res.Archived {
+			return ErrArchived
+		}
+		return nil
+	}
+	if r.who == caseParticipant {
+		// Only as a participant who accepted the terms, only for that
+		// case; team roles neither grant nor need this view.
+		if res.Kind != KindCase || res.ParticipantUserID == 0 || res.ParticipantUserID != actor.UserID {
 			return ErrForbidden
 		}
 		if r.write && res.Archived {

@@ -60,6 +60,9 @@ func TestCanMatrix(t *testing.T) {
 		{ActionPortalReply, kase, want{false, false, false, false, false, false, true, false}},
 		{ActionReportView, kase, want{false, false, false, false, false, false, false, true}},
 		{ActionReportReply, kase, want{false, false, false, false, false, false, false, true}},
+		{ActionParticipantManage, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionParticipantRevoke, kase, want{false, false, false, false, true, true, false, false}},
+		{ActionParticipantView, kase, want{false, false, false, false, false, false, false, false}},
 	}
 	covered := map[Action]bool{}
 	for _, tc := range tests {
@@ -93,6 +96,44 @@ func TestCanMatrix(t *testing.T) {
 		if !covered[a] {
 			t.Errorf("action %s has no row in this matrix; add one", a)
 		}
+	}
+}
+
+// TestCanParticipant: only the accepted participant the router found for
+// this case may use the participant view, and nothing a team member may.
+func TestCanParticipant(t *testing.T) {
+	participant := &Actor{UserID: 8, Email: "p@x.test", Roles: map[int64]Role{}}
+	kase := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9, ParticipantUserID: participant.UserID}
+	if err := Can(participant, ActionParticipantView, kase); err != nil {
+		t.Errorf("participant view: %v", err)
+	}
+	for _, a := range Actions() {
+		if a == ActionParticipantView || IsPublic(a) || ResourceKindOf(a) == KindInstance {
+			continue
+		}
+		if err := Can(participant, a, kase); err == nil {
+			t.Errorf("a participant may %s", a)
+		}
+	}
+	other := kase
+	other.ParticipantUserID = 99
+	if err := Can(participant, ActionParticipantView, other); err == nil {
+		t.Error("a participant may see the view of a case they do not take part in")
+	}
+	if err := Can(actorAdmin, ActionParticipantView, Resource{Kind: KindCase, ProjectID: 1, CaseID: 9}); err == nil {
+		t.Error("a team admin may use the participant view without being a participant")
+	}
+}
+
+// TestRevokeOnArchivedProject: a project archived read-only still lets its
+// team end a participant's access, and nothing else about participants.
+func TestRevokeOnArchivedProject(t *testing.T) {
+	archived := Resource{Kind: KindCase, ProjectID: 1, CaseID: 9, Archived: true}
+	if err := Can(actorResponder, ActionParticipantRevoke, archived); err != nil {
+		t.Errorf("revoke on an archived project: %v", err)
+	}
+	if err := Can(actorResponder, ActionParticipantManage, archived); !errors.Is(err, ErrArchived) {
+		t.Errorf("invite on an archived project: %v, want ErrArchived", err)
 	}
 }
 

@@ -63,6 +63,27 @@ type Router struct {
 	log     *slog.Logger
 	prefix  string
 	routes  []Route
+	refused RefusalFunc
+}
+
+// RefusalFunc is told of a signed-in actor refused a case route: c is the
+// case (nil when no case has that key). It decides whether the refusal is
+// worth recording.
+type RefusalFunc func(ctx context.Context, actor *authz.Actor, c *store.Case, action authz.Action, path string) error
+
+// OnCaseRefused makes the router tell fn of every signed-in actor refused
+// a case route, so that a participant probing other cases is on record.
+func (rt *Router) OnCaseRefused(fn RefusalFunc) {
+	rt.refused = fn
+}
+
+func (rt *Router) noteRefusal(r *http.Request, actor *authz.Actor, c *store.Case, action authz.Action) {
+	if rt.refused == nil || !actor.Authenticated() {
+		return
+	}
+	if err := rt.refused(r.Context(), actor, c, action, r.URL.Path); err != nil && !errors.Is(err, context.Canceled) {
+		rt.log.Error("record refusal", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
 }
 
 // New returns a router that registers on mux, with patterns under prefix.
@@ -127,7 +148,7 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 	}
 	req := &Request{Request: r, Actor: actor}
 	res := authz.Instance
-	var submitterID int64
+	var submitterID, participantID int64
 	if !plausibleName(r.PathValue("slug")) || !plausibleName(r.PathValue("key")) {
 		// Such a name cannot exist; PostgreSQL would even reject a NUL.
 		rt.respond.Denied(w, r, actor, ErrNotFound)
@@ -149,11 +170,22 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 			if submitterID, err = tx.ReportSubmitter(ctx, req.Case.ID); err != nil {
 				return err
 			}
+			if authz.IsParticipantAction(action) && actor.Authenticated() {
+				switch _, err := tx.ParticipantOf(ctx, req.Case.ID, actor.UserID); {
+				case err == nil:
+					participantID = actor.UserID
+				case !errors.Is(err, store.ErrNotFound):
+					return err
+				}
+			}
 			req.Project, err = tx.ProjectByID(ctx, req.Case.ProjectID)
 			return err
 		})
 	}
 	if errors.Is(err, store.ErrNotFound) {
+		if kind == authz.KindCase {
+			rt.noteRefusal(r, actor, nil, action)
+		}
 		if !actor.Authenticated() && !authz.IsPublic(action) {
 			// Strangers learn nothing, not even whether the thing exists.
 			rt.respond.Denied(w, r, actor, authz.ErrUnauthenticated)
@@ -170,12 +202,16 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 		res = authz.Resource{Kind: kind, ProjectID: req.Project.ID, RequireMFA: req.Project.RequireMFA,
 			Archived: req.Project.ArchivedAt != 0}
 		if req.Case != nil {
-			res.CaseID, res.SubmitterID = req.Case.ID, submitterID
+			res.CaseID, res.SubmitterID, res.ParticipantUserID = req.Case.ID, submitterID, participantID
 		}
 	}
 	if err := authz.Can(actor, action, res); err != nil {
+		if req.Case != nil {
+			rt.noteRefusal(r, actor, req.Case, action)
+		}
 		if errors.Is(err, authz.ErrForbidden) && req.Project != nil &&
-			(actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin || authz.IsSubmitterAction(action)) {
+			(actor.Role(req.Project.ID) == "" && !actor.InstanceAdmin || authz.IsSubmitterAction(action) ||
+				authz.IsParticipantAction(action)) {
 			// Outsiders get the same answer for "exists, not yours" and
 			// "does not exist"; so does anyone asking for a report they
 			// did not send.

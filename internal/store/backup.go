@@ -103,6 +103,7 @@ var backupTables = []backupTable{
 	{"outbox", "id", restoreInto},
 	{"case_deadlines", "case_id, kind", restoreInto},
 	{"case_embargo_extensions", "id", restoreInto},
+	{"case_participants", "id", restoreInto},
 	{"jobs", "id", restoreInto},
 	{"job_schedules", "name", restoreInto},
 	{"audit_events", "seq", restoreInto},

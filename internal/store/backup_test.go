@@ -383,6 +383,25 @@ func populate(t *testing.T, s *store.Store) {
 				return err
 			}
 		}
+		// A participant who accepted and was revoked, and one still invited
+		// by an inviter who is gone.
+		for i, p := range []*store.Participant{
+			{CaseID: c1.ID, Email: "vendor@example.net", Organization: oddText, Role: "vendor", Message: oddText,
+				InvitedBy: ann.ID, InvitedAt: now, TokenHash: "par1", Summary: jsonText},
+			{CaseID: c1.ID, Email: "cert@example.net", Organization: "CERT", Role: "coordinator", InvitedAt: now, TokenHash: "par2"},
+		} {
+			if err := tx.CreateParticipant(ctx, p); err != nil {
+				return err
+			}
+			if i == 0 {
+				if err := tx.AcceptParticipant(ctx, p.ID, ben.ID, now+1); err != nil {
+					return err
+				}
+				if err := tx.RevokeParticipant(ctx, c1.ID, p.ID, now+2); err != nil {
+					return err
+				}
+			}
+		}
 		if err := tx.EnqueueJob(ctx, &store.Job{Kind: "mail.send", Payload: jsonText, RunAt: now, MaxAttempts: 5, CreatedAt: now}); err != nil {
 			return err
 		}

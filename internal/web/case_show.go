@@ -94,6 +94,8 @@ type caseShowData struct {
 	// Missing says, per state the case may move to next, what its triage
 	// record lacks first.
 	Missing map[string]string
+	// Participants are the third parties invited to the case.
+	Participants *participantsView
 }
 
 // deadlineView is one deadline on the case page: the same numbers every
@@ -223,6 +225,10 @@ func (h *web) casePage(w http.ResponseWriter, r *router.Request) *page {
 		return nil
 	}
 	if err := h.caseLabels(r, &sd); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	if sd.Participants, err = h.caseParticipants(r); err != nil {
 		h.fail(w, r, err)
 		return nil
 	}

@@ -156,6 +156,18 @@ func describeEvent(e *audit.Event, names map[int64]string) historyItem {
 		it.Text = who + " removed the link to " + str(before["case"])
 	case "case.embargo.set", "case.embargo.extend", "case.embargo.broken", "case.embargo.refused":
 		describeEmbargoEvent(&it, who, e.Action, before, after)
+	case "case.participant.invite":
+		it.Text = fmt.Sprintf("%s invited %s (%s) to the case as %s", who, str(after["organization"]), str(after["email"]), str(after["role"]))
+	case "case.participant.accept":
+		it.Text = fmt.Sprintf("%s accepted the embargo terms for %s, as %s", who, str(after["organization"]), str(after["role"]))
+	case "case.participant.refuse":
+		it.Text = fmt.Sprintf("%s tried to accept a participant invitation sent to %s and was refused", who, str(after["invited"]))
+	case "case.participant.denied":
+		it.Text = fmt.Sprintf("%s, an outside participant, tried to open %s and was refused", who, str(after["path"]))
+	case "case.participant.revoke":
+		it.Text = fmt.Sprintf("%s revoked the access of %s (%s)", who, str(before["organization"]), str(before["email"]))
+	case "case.participant.share":
+		it.Text = fmt.Sprintf("%s changed what is shared with %s", who, str(after["organization"]))
 	case "deadline.reminder", "deadline.alarm":
 		what := deadlines.Label(str(after["deadline"]))
 		if what == "" {

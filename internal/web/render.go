@@ -59,11 +59,14 @@ const (
 	viewMetrics        view = "metrics"
 	viewSignedIn       view = "signed_in"
 	viewReportList     view = "report_list"
+	viewParticipate    view = "participate"
+	viewParticipant    view = "participant_show"
 )
 
 var allViews = []view{viewError, viewMFARequired, viewSetup, viewLogin, viewLogin2FA, viewHome, viewProjectNew,
 	viewCaseList, viewProjectSetting, viewMembers, viewInvitation, viewCaseNew, viewCaseShow, viewAccount, viewAdminUsers, viewPolicyShow,
-	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn, viewReportList}
+	viewReportForm, viewReportReceipt, viewPortal, viewReporterLink, viewSearch, viewMetrics, viewSignedIn, viewReportList,
+	viewParticipate, viewParticipant}
 
 // views holds one parsed template set per view.
 type views struct {
@@ -213,6 +216,10 @@ var notices = map[string]string{
 	"user-created":       "Account created.",
 	"user-disabled":      "Account disabled; its sessions were ended.",
 	"user-enabled":       "Account enabled.",
+
+	"participant-revoked":    "Access revoked. The participant sees nothing of the case any more.",
+	"participant-shared":     "Shared text saved.",
+	"participation-accepted": "You accepted the embargo terms.",
 }
 
 // render writes v with p. It renders into a buffer first, so a template

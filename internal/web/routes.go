@@ -81,6 +81,15 @@ func (h *web) routes(rt *router.Router) {
 	rt.Handle("POST", "/cases/{key}/links", authz.ActionCaseEdit, h.caseLinkAdd)
 	rt.Handle("POST", "/cases/{key}/links/remove", authz.ActionCaseEdit, h.caseLinkRemove)
 	rt.Handle("GET", "/cases/{key}/attachments/{id}", authz.ActionCaseView, h.caseAttachment)
+	rt.Handle("POST", "/cases/{key}/participants", authz.ActionParticipantManage, h.participantInvite)
+	rt.Handle("POST", "/cases/{key}/participants/{id}/revoke", authz.ActionParticipantRevoke, h.participantRevoke)
+	rt.Handle("POST", "/cases/{key}/participants/{id}/share", authz.ActionParticipantManage, h.participantShare)
+	// A participant's link shows only the embargo terms, to anyone who
+	// holds it; the case itself is shown, by key, only to the account
+	// that accepted them (authz.ActionParticipantView).
+	rt.Handle("GET", "/participate/{link}", authz.ActionPublic, h.participateForm)
+	rt.Handle("POST", "/participate/{link}", authz.ActionPublic, h.participateAccept)
+	rt.Handle("GET", "/cases/{key}/participant", authz.ActionParticipantView, h.participantShow)
 
 	rt.Handle("GET", "/p/{slug}/report", authz.ActionProjectPublic, h.reportForm)
 	rt.Handle("POST", "/p/{slug}/report", authz.ActionProjectPublic, h.reportSubmit)

@@ -61,6 +61,7 @@ func Register(mux *http.ServeMux, d Deps) *router.Router {
 	a := loadAssets()
 	h := &web{Deps: d, assets: a, views: mustParseViews(a)}
 	rt := router.New(mux, d.Store, h.actor, h, d.Log, "")
+	rt.OnCaseRefused(d.Cases.RecordParticipantRefusal)
 	h.routes(rt)
 	return rt
 }
