@@ -32,5 +32,5 @@ func CheckInvitee(actorEmail, invitedEmail string) error {
 	}
 	return notInvitee{&validation.Conflict{Message: "this invitation is for " + identity.Mask(invitedEmail) +
 		", not for the account you are signed in with (" + actorEmail + "); sign out and accept it as that address, " +
-		"or ask the project's admins to invite your own"}}
+		"or ask whoever invited you to invite your own address"}}
 }
