@@ -292,7 +292,7 @@ const maxBugBody = 6000
 // GitHub, GitLab and Gitea or Forgejo issue lists take the fields as
 // query parameters; any other tracker address is returned as it is. ""
 // when the project has no public tracker. Deceptive characters
-// (validation.Deceptive) are filled in as ⟨U+XXXX⟩.
+// (validation.Deceptive) are filled in as ⟨U+202E⟩ (the code point in hex).
 func PublicBugLink(p *store.Project, c *store.Case) string {
 	base := settingsOf(p).PublicBugURL
 	if base == "" {

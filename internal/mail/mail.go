@@ -87,7 +87,7 @@ const revealNote = "\n\n--\nThis message quotes text that holds invisible or dir
 // outbox inside tx, so it is sent if and only if tx commits. Mail the
 // application sends on its own is marked auto-submitted. Deceptive
 // characters (validation.Deceptive) in the subject and body, which quote
-// text strangers wrote, are shown as ⟨U+XXXX⟩ with a note saying so.
+// text strangers wrote, are shown as ⟨U+202E⟩ (the code point in hex) with a note saying so.
 func Enqueue(ctx context.Context, tx *store.Tx, m *store.OutboxMessage) error {
 	to, err := CheckAddress(m.To)
 	if err != nil {

@@ -105,7 +105,7 @@ func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Cont
 
 // Render returns src as sanitized HTML. It never fails: input goldmark
 // cannot render comes back as escaped plain text. Deceptive characters
-// (validation.Deceptive) come out as ⟨U+XXXX⟩ everywhere, code blocks
+// (validation.Deceptive) come out as ⟨U+202E⟩ (the code point in hex) everywhere, code blocks
 // and link text included: the reveal runs on the finished HTML, after
 // goldmark has turned character references such as &#x202E; into the
 // characters they stand for.

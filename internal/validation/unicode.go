@@ -15,7 +15,7 @@ import (
 // invisible format characters (Unicode category Cf), which make two
 // different names look the same. Reports come from strangers, so
 // one-line names refuse them (Text) and everything else shows them as
-// ⟨U+XXXX⟩ (Reveal).
+// ⟨U+202E⟩ (the code point in hex) (Reveal).
 //
 // Some format characters are part of how a script is written and are
 // kept: the zero-width joiner and non-joiner between two non-ASCII
@@ -98,7 +98,7 @@ func RevealDeceptiveFunc(s string, repl func(rune) string) (string, bool) {
 	return b.String(), true
 }
 
-// CodePoint shows r as "⟨U+XXXX⟩".
+// CodePoint shows r as "⟨U+202E⟩ (the code point in hex)".
 func CodePoint(r rune) string {
 	return fmt.Sprintf("⟨U+%04X⟩", r)
 }

@@ -178,7 +178,7 @@ func deceptiveText(word string) string {
 
 // TestDeceptiveUnicodeMultiLine feeds the payloads to every multi-line
 // field through the forms and wants them stored byte for byte and every
-// page that shows them free of them raw, with each shown as ⟨U+XXXX⟩ under
+// page that shows them free of them raw, with each shown as ⟨U+202E⟩ (the code point in hex) under
 // a warning. Rows written before one-line fields refused them are shown
 // the same way.
 func TestDeceptiveUnicodeMultiLine(t *testing.T) {

@@ -168,7 +168,7 @@ type page struct {
 	// nothing private, rendered for an anonymous visitor, may set it.
 	Cache string
 	// Revealed shows the warning that the page's text holds deceptive
-	// characters, shown as ⟨U+XXXX⟩; render sets it (see revealPage).
+	// characters, shown as ⟨U+202E⟩ (the code point in hex); render sets it (see revealPage).
 	Revealed bool
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 // revealPage returns a rendered page with every deceptive character
-// (validation.Deceptive) shown as ⟨U+XXXX⟩, and whether there was any.
+// (validation.Deceptive) shown as ⟨U+202E⟩ (the code point in hex), and whether there was any.
 //
 // It runs on the finished page rather than in each template, so that no
 // value escapes it: titles, names, <title>, attribute values, Markdown
