@@ -167,8 +167,12 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request, action authz.Act
 			if req.Case, err = tx.CaseByKey(ctx, r.PathValue("key"), false); err != nil {
 				return err
 			}
-			if submitterID, err = tx.ReportSubmitter(ctx, req.Case.ID); err != nil {
-				return err
+			// Only the submitter's own routes need the report's sender:
+			// every other case route is spared the lookup.
+			if authz.IsSubmitterAction(action) {
+				if submitterID, err = tx.ReportSubmitter(ctx, req.Case.ID); err != nil {
+					return err
+				}
 			}
 			if authz.IsParticipantAction(action) && actor.Authenticated() {
 				switch _, err := tx.ParticipantOf(ctx, req.Case.ID, actor.UserID); {
