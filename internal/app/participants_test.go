@@ -250,6 +250,19 @@ func TestParticipantFlow(t *testing.T) {
 				t.Errorf("the participant's refusals on %s are not on record:\n%s", key, r.body)
 			}
 		}
+		// A participant who keeps trying does not grow the log without
+		// bound: at most 30 refusals an hour go on record.
+		for range 40 {
+			do("GET", "/cases/ACME-2", "", vendor)
+		}
+		recorded := 0
+		for _, key := range []string{"ACME-1", "ACME-2"} {
+			r := do("GET", "/api/v1/cases/"+key+"/events?limit=200", "", bearer(leadToken))
+			recorded += strings.Count(r.body, `"case.participant.denied"`)
+		}
+		if recorded != 30 {
+			t.Errorf("%d refusals of the participant on record, want the first 30", recorded)
+		}
 		if r := do("GET", "/cases/ACME-404/participant", "", vendor); r.status != http.StatusNotFound {
 			t.Errorf("a case that does not exist: %d, want 404", r.status)
 		}

@@ -351,6 +351,14 @@ func (s *Service) ParticipantViewOf(ctx context.Context, actor *authz.Actor, c *
 // maxRecordedPath bounds the path a refusal records.
 const maxRecordedPath = 200
 
+// refusalsRecorded bounds the refusals recorded per participant (and
+// store, so that tests on separate databases do not share counts).
+var refusalsRecorded = authz.NewLimiter(maxRecordedRefusals, time.Hour, nil)
+
+// maxRecordedRefusals is how many refusals of one participant an hour go
+// on record.
+const maxRecordedRefusals = 30
+
 // RecordParticipantRefusal records, as a "case.participant.denied" event,
 // that actor, a participant of some case and no member of c's project,
 // was refused a route of case c (nil: a key that names no case). Refusals
@@ -362,10 +370,23 @@ func (s *Service) RecordParticipantRefusal(ctx context.Context, actor *authz.Act
 	if len(path) > maxRecordedPath {
 		path = path[:maxRecordedPath]
 	}
+	// Most refused actors are no participant: find that out without
+	// taking the writer.
+	participates := false
+	if err := s.Store.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		participates, err = tx.ParticipatesAnywhere(ctx, actor.UserID)
+		return err
+	}); err != nil || !participates {
+		return err
+	}
+	// A participant who keeps asking for what they may not see would
+	// otherwise grow the audit log without bound: the first refusals in
+	// an hour are on record, which is what a coordinator needs to act.
+	if !refusalsRecorded.Allow(fmt.Sprintf("%p:%d", s.Store, actor.UserID)) {
+		return nil
+	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		if ok, err := tx.ParticipatesAnywhere(ctx, actor.UserID); err != nil || !ok {
-			return err
-		}
 		e, err := audit.NewEvent(clock.Millis(s.Clock.Now()), actor.UserID, actor.Label(), "case.participant.denied", nil,
 			map[string]any{"path": path, "action": string(action)})
 		if err != nil {
